@@ -1,0 +1,34 @@
+"""The hiring gap-analysis web service: pages, JSON API and CLI on top of `team`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from hiring.config import ROOT, Config
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    """Build the app; tests pass a `Config` subclass instance or a dict of overrides."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    settings = config if isinstance(config, Config) else Config()
+    app.config.from_object(settings)
+    if isinstance(config, dict):
+        app.config.update(config)
+
+    from hiring import cli, db, errors, security, web
+    from hiring.accounts import login
+
+    db.init_app(app)
+    security.init_app(app)
+    login.init_app(app)
+    errors.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,343 @@
+"""Accounts: users and roles, login sessions and API tokens. Pages, API and CLI all call these."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, func, or_, select
+
+from hiring.accounts.models import ROLES, ApiToken, LoginSession, User, UserRole
+from hiring.accounts.passwords import hash_password, password_problems, verify_password
+from hiring.db import write_intent
+from team.errors import Conflict, InvalidInput, NotFound
+from team.models import utcnow
+
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The logged-in user as Flask-Login and the views see it: plain values, no open session."""
+
+    id: int
+    email: str
+    name: str
+    roles: frozenset[str]
+    session_token: str = ""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Flask-Login keeps this in the cookie: the login session's id, never the user's."""
+        return self.session_token
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the user holds any of `roles`."""
+        return bool(self.roles.intersection(roles))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _roles(user_id: int, session: Session) -> frozenset[str]:
+    rows = session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
+    return frozenset(rows)
+
+
+def _current(user: User, session: Session, token: str = "") -> CurrentUser:
+    return CurrentUser(
+        id=user.id or 0,
+        email=user.email,
+        name=user.name,
+        roles=_roles(user.id or 0, session),
+        session_token=token,
+    )
+
+
+def _check_roles(roles: list[str]) -> list[str]:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise InvalidInput({"roles": [f"{r} is not a role" for r in unknown]})
+    return list(dict.fromkeys(roles))
+
+
+def _check_email(email: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise InvalidInput({"email": [str(error)]}) from None
+
+
+def create_user(
+    email: str, name: str, roles: list[str], password: str, *, session: Session
+) -> User:
+    """Create a user with roles and a password that meets the rules."""
+    email = _check_email(email)
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not 1 <= len(name) <= 120:
+        errors["name"] = ["give a name of 1 to 120 characters"]
+    if problems := password_problems(password):
+        errors["password"] = problems
+    roles = _check_roles(roles)
+    if not roles:
+        errors["roles"] = ["choose at least one role"]
+    if errors:
+        raise InvalidInput(errors)
+    if session.exec(select(User).where(User.email == email)).first():
+        raise Conflict("A user with that email exists already.", {"email": ["is taken"]})
+    user = User(email=email, name=name, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    for role in roles:
+        session.add(UserRole(user_id=user.id or 0, role=role))
+    session.commit()
+    return user
+
+
+def list_users(
+    *, session: Session, search: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[tuple[User, frozenset[str]]], int]:
+    """A page of users with their roles, and how many match."""
+    query = select(User)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern))
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    users = session.exec(query.order_by(User.name, User.id).limit(limit).offset(offset)).all()
+    ids = [u.id for u in users]
+    roles: dict[int, set[str]] = {i: set() for i in ids if i is not None}
+    for user_id, role in session.exec(
+        select(UserRole.user_id, UserRole.role).where(col(UserRole.user_id).in_(ids))
+    ).all():
+        roles[user_id].add(role)
+    return [(u, frozenset(roles.get(u.id or 0, set()))) for u in users], total
+
+
+def get_user(user_id: int, *, session: Session) -> User:
+    """The user, or NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such user")
+    return user
+
+
+def roles_of(user_id: int, *, session: Session) -> frozenset[str]:
+    """The roles a user holds."""
+    return _roles(user_id, session)
+
+
+def update_user(
+    user_id: int,
+    *,
+    name: str,
+    roles: list[str],
+    active: bool,
+    acting_user_id: int,
+    session: Session,
+) -> User:
+    """Change a user's name, roles and whether they may log in.
+
+    Disabling ends every session and revokes nothing else (tokens stop working while disabled).
+    Admins cannot disable themselves or drop their own admin role: that could lock everyone out.
+    """
+    user = get_user(user_id, session=session)
+    roles = _check_roles(roles)
+    errors: dict[str, list[str]] = {}
+    name = name.strip()
+    if not 1 <= len(name) <= 120:
+        errors["name"] = ["give a name of 1 to 120 characters"]
+    if not roles:
+        errors["roles"] = ["choose at least one role"]
+    if user_id == acting_user_id and not active:
+        errors["active"] = ["you cannot disable yourself"]
+    if user_id == acting_user_id and "admin" not in roles:
+        errors["roles"] = ["you cannot remove your own admin role"]
+    if errors:
+        raise InvalidInput(errors)
+    user.name = name
+    if user.active and not active:
+        _end_sessions(user_id, session)
+    user.active = active
+    user.version += 1
+    session.add(user)
+    session.exec(delete(UserRole).where(UserRole.user_id == user_id))
+    for role in roles:
+        session.add(UserRole(user_id=user_id, role=role))
+    session.commit()
+    return user
+
+
+def authenticate(email: str, password: str, *, session: Session) -> User | None:
+    """The active user with that email and password, else None (same cost either way)."""
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    ok = verify_password(user.password_hash if user else "", password)
+    if user is None or not ok or not user.active:
+        return None
+    return user
+
+
+def change_password(user_id: int, current: str, new: str, *, session: Session) -> None:
+    """Set a new password after checking the current one; every session of the user ends."""
+    user = get_user(user_id, session=session)
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput({"current_password": ["is not your current password"]})
+    if problems := password_problems(new):
+        raise InvalidInput({"new_password": problems})
+    user.password_hash = hash_password(new)
+    user.version += 1
+    session.add(user)
+    _end_sessions(user_id, session)
+    session.commit()
+
+
+def set_password(user_id: int, new: str, *, session: Session) -> None:
+    """An operator's reset (CLI): set the password and end every session of the user."""
+    user = get_user(user_id, session=session)
+    if problems := password_problems(new):
+        raise InvalidInput({"password": problems})
+    user.password_hash = hash_password(new)
+    session.add(user)
+    _end_sessions(user_id, session)
+    session.commit()
+
+
+def _end_sessions(user_id: int, session: Session) -> None:
+    session.exec(
+        update(LoginSession)
+        .where(col(LoginSession.user_id) == user_id, col(LoginSession.ended_at).is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def start_session(user: User, *, session: Session) -> CurrentUser:
+    """Open a new login session (a fresh random id at every login) and return its user."""
+    token = secrets.token_urlsafe(32)
+    session.add(LoginSession(token_hash=_digest(token), user_id=user.id or 0))
+    session.commit()
+    return _current(user, session, token)
+
+
+def end_session(token: str, *, session: Session) -> None:
+    """End one login session (logout): the cookie stops working wherever it was copied."""
+    session.exec(
+        update(LoginSession)
+        .where(col(LoginSession.token_hash) == _digest(token), col(LoginSession.ended_at).is_(None))
+        .values(ended_at=utcnow())
+    )
+    session.commit()
+
+
+def load_session(
+    token: str, *, session: Session, idle: timedelta, absolute: timedelta
+) -> CurrentUser | None:
+    """The user of a live login session, or None when it ended, idled out or grew too old.
+
+    Refreshes `last_seen_at` at most once a minute so that page views rarely write.
+    """
+    if not token:
+        return None
+    row = session.exec(
+        select(LoginSession).where(LoginSession.token_hash == _digest(token))
+    ).first()
+    now = utcnow()
+    if row is None or row.ended_at is not None:
+        return None
+    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    current = _current(user, session, token)
+    if now - row.last_seen_at > TOUCH_EVERY:
+        _touch(LoginSession, row.id or 0, "last_seen_at", now, session)
+    return current
+
+
+def _touch(table: type, row_id: int, column: str, now: datetime, session: Session) -> None:
+    """Record a time of use in its own short write transaction.
+
+    The read that found the row is ended first: upgrading a SQLite read transaction to a write
+    fails at once if another process wrote meanwhile, while a fresh write transaction waits.
+    """
+    session.rollback()
+    with write_intent(True):
+        session.exec(update(table).where(table.id == row_id).values({column: now}))
+        session.commit()
+
+
+def create_token(user_id: int, name: str, *, session: Session) -> str:
+    """A new API token for the user; returned once, only its hash is kept."""
+    get_user(user_id, session=session)
+    name = name.strip() or "API token"
+    if len(name) > 80:
+        raise InvalidInput({"name": ["use at most 80 characters"]})
+    token = "hg_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user_id, name=name, token_hash=_digest(token), prefix=token[:10]))
+    session.commit()
+    return token
+
+
+def list_tokens(user_id: int, *, session: Session) -> list[ApiToken]:
+    """The user's tokens, live ones first, newest first."""
+    query = (
+        select(ApiToken)
+        .where(ApiToken.user_id == user_id)
+        .order_by(col(ApiToken.revoked_at).is_not(None), col(ApiToken.id).desc())
+    )
+    return list(session.exec(query).all())
+
+
+def revoke_token(user_id: int, token_id: int, *, session: Session) -> None:
+    """Revoke one of the user's own tokens (another user's token is NotFound)."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        raise NotFound("no such token")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+        session.commit()
+
+
+def user_for_token(token: str, *, session: Session) -> CurrentUser | None:
+    """The active user behind a live API token, else None."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    now = utcnow()
+    current = _current(user, session)
+    if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
+        _touch(ApiToken, row.id or 0, "last_used_at", now, session)
+    return current
+
+
+def user_by_email(email: str, *, session: Session) -> User:
+    """The user with that email, or NotFound."""
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"no user with email {email}")
+    return user
+
+
+def last_seen(user_ids: list[int], *, session: Session) -> dict[int, datetime]:
+    """When each user was last seen in a login session, for the admin's user list."""
+    rows = session.exec(
+        select(LoginSession.user_id, func.max(LoginSession.last_seen_at))
+        .where(col(LoginSession.user_id).in_(user_ids))
+        .group_by(LoginSession.user_id)
+    ).all()
+    return dict(rows)

@@ -1,0 +1,117 @@
+"""Operator commands: `flask --app wsgi init-db | create-user | create-token | demo`."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from sqlmodel import Session
+
+from hiring.accounts import service
+from hiring.accounts.models import ROLES
+from hiring.db import get_engine
+from team.areas import seed_defaults
+from team.errors import Conflict, InvalidInput, NotFound
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    """Alembic's config pointed at our migrations and the given database."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(app: Flask) -> None:
+    """Upgrade the schema to the newest migration and seed the default areas and settings."""
+    engine = get_engine(app)
+    with engine.begin() as connection:
+        config = alembic_config(app.config["DATABASE_URL"])
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with Session(engine) as session:
+        seed_defaults(session=session)
+
+
+def _fail(error: Exception) -> None:
+    fields = getattr(error, "fields", {})
+    details = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
+    raise click.ClickException(f"{getattr(error, 'message', str(error))} {details}".strip())
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the schema and seed the default areas and settings (safe to rerun)."""
+    upgrade_database(current_app)
+    click.echo("Database is at the newest schema, with the default areas and settings.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The user's full name.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(ROLES),
+    help="A role; give --role several times for several roles.",
+)
+@click.option("--password", default=None, help="Asked for when not given.")
+def create_user_command(email: str, name: str, roles: tuple[str, ...], password: str | None):
+    """Create a user (the first admin is made this way: there is no default account)."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with Session(get_engine()) as session:
+        try:
+            user = service.create_user(email, name, list(roles), password, session=session)
+        except (InvalidInput, Conflict) as error:
+            _fail(error)
+            return
+    click.echo(f"Created {user.email} with roles: {', '.join(roles)}.")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="CLI token", help="What the token is for.")
+def create_token_command(email: str, name: str) -> None:
+    """Print a new API token for the user as the last line."""
+    with Session(get_engine()) as session:
+        try:
+            user = service.user_by_email(email, session=session)
+            token = service.create_token(user.id or 0, name, session=session)
+        except (NotFound, InvalidInput) as error:
+            _fail(error)
+            return
+    click.echo(f"API token for {user.email} (shown once; send it as 'Authorization: Bearer'):")
+    click.echo(token)
+
+
+@click.command("demo")
+@click.option("--password", default=None, help="Password for the demo users (default: random).")
+def demo_command(password: str | None) -> None:
+    """Fill an empty database with a demo team, planned work and one user per role."""
+    from hiring.demo import load_demo
+
+    upgrade_database(current_app)
+    password = password or secrets.token_urlsafe(9)
+    with Session(get_engine()) as session:
+        users = load_demo(session=session, password=password)
+    if users is None:
+        click.echo("The database already has a team or users; the demo only fills an empty one.")
+        return
+    click.echo("Demo data loaded. Log in with any of these (password for all: " + password + ")")
+    for email, roles in users:
+        click.echo(f"  {email:32} {roles}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command_ in (init_db_command, create_user_command, create_token_command, demo_command):
+        app.cli.add_command(command_)

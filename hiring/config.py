@@ -1,0 +1,63 @@
+"""Configuration, read from the environment in one place (tests subclass `Config`)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated on first start and kept in instance/.
+
+    A generated-per-process key would log everyone out on every restart and break multi-worker
+    servers, so it is written once (mode 0600) and reused.
+    """
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 dialect.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+    instance.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{instance / 'hiring.db'}"
+
+
+class Config:
+    """Production defaults; everything overridable from the environment."""
+
+    INSTANCE_PATH = INSTANCE
+    TESTING = False
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _secret_key(self.INSTANCE_PATH)
+        self.DATABASE_URL = _database_url(self.INSTANCE_PATH)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Secure cookies unless explicitly serving plain HTTP (the local demo does).
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "auto") == "true"
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the login session
+    SQL_ECHO = False

@@ -1,0 +1,1 @@
+"""Server-rendered pages, one blueprint per area of the domain."""

@@ -1,0 +1,183 @@
+"""Team pages: the skills matrix, members and their ratings, and the rating history.
+
+Hiring managers and admins edit; leadership reads; interviewers never see ratings.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from pydantic import ValidationError
+
+from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
+from hiring.db import get_session
+from hiring.forms import apply_errors
+from hiring.pages.forms import ConfirmForm, member_form
+from hiring.pages.listing import page_args
+from team import members as service
+from team.areas import list_areas, list_skills
+from team.errors import Conflict, InvalidInput, NotFound
+from team.schemas import MemberCreate, MemberUpdate, pydantic_fields
+
+bp = Blueprint("team", __name__, url_prefix="/team")
+
+
+@bp.route("/")
+@allow(*TEAM_READERS)
+def matrix():
+    """The skills matrix: everyone on the team against every area, expandable to skills."""
+    db = get_session()
+    return render_template(
+        "team/matrix.html",
+        members=service.active_members(session=db),
+        areas=list_areas(session=db),
+        skills=list_skills(session=db),
+        summary=service.matrix_summary(session=db),
+    )
+
+
+@bp.route("/members")
+@allow(*TEAM_READERS)
+def list_members():
+    """Members with search, sorting and pages; those who left are shown on request."""
+    args = page_args(sorts=service.SORTS, default_sort="name")
+    show = request.args.get("show", "active")
+    active = {"active": True, "left": False}.get(show)
+    members, total = service.list_members(
+        session=get_session(),
+        active=active,
+        search=args.search,
+        sort=args.sort,
+        descending=args.descending,
+        limit=args.limit,
+        offset=args.offset,
+    )
+    return render_template(
+        "team/members.html",
+        members=members,
+        total=total,
+        args=args,
+        show=show,
+        areas=list_areas(session=get_session()),
+    )
+
+
+def _member_data(form, areas, skills) -> dict:
+    return {
+        "name": form.name.data,
+        "email": form.email.data,
+        "title": form.title.data or "",
+        "fte": float(form.fte.data) if form.fte.data is not None else None,
+        "levels": {a.key: int(getattr(form, f"level_{a.key}").data) for a in areas},
+        "skills": {s.key: int(getattr(form, f"skill_{s.key}").data) for s in skills},
+    }
+
+
+@bp.route("/members/new", methods=["GET", "POST"])
+@allow(*TEAM_EDITORS)
+def new_member():
+    """Add a member with a level per area and optional skill levels."""
+    db = get_session()
+    areas, skills = list_areas(session=db), list_skills(session=db)
+    form = member_form(areas, skills)
+    if form.validate_on_submit():
+        try:
+            data = MemberCreate(**_member_data(form, areas, skills))
+            member = service.create_member(data, session=db, actor=current_user.email)
+        except ValidationError as error:
+            apply_errors(form, pydantic_fields(error))
+        except (InvalidInput, Conflict) as error:
+            apply_errors(form, error.fields or {"": [error.message]})
+        else:
+            flash(f"{member.name} added to the team.", "success")
+            return redirect(url_for("team.member", member_id=member.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "team/member_form.html", form=form, areas=areas, skills=skills, member=None
+    ), status
+
+
+@bp.route("/members/<int:member_id>")
+@allow(*TEAM_READERS)
+def member(member_id: int):
+    """One member: details, levels by name, and the history of their ratings."""
+    db = get_session()
+    try:
+        found = service.get_member(member_id, session=db)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "team/member.html",
+        member=found,
+        areas=list_areas(session=db),
+        skills=list_skills(session=db),
+        history=service.rating_history(session=db, member_id=member_id),
+        leave_form=ConfirmForm(),
+    )
+
+
+@bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
+@allow(*TEAM_EDITORS)
+def edit_member(member_id: int):
+    """Edit a member; an edit based on a stale version is refused, never silently lost."""
+    db = get_session()
+    try:
+        row = service.get_member_row(member_id, session=db)
+        current = service.get_member(member_id, session=db)
+    except NotFound:
+        abort(404)
+    areas, skills = list_areas(session=db), list_skills(session=db)
+    form = member_form(areas, skills)
+    if request.method == "GET":
+        form.name.data, form.email.data = current.name, current.email
+        form.title.data, form.fte.data = current.title, current.fte
+        form.version.data = str(row.version)
+        for area in areas:
+            getattr(form, f"level_{area.key}").data = str(current.levels.get(area.key, 0))
+        for skill in skills:
+            getattr(form, f"skill_{skill.key}").data = str(current.skills.get(skill.key, 0))
+    elif form.validate_on_submit():
+        try:
+            data = MemberUpdate(**_member_data(form, areas, skills))
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            service.update_member(
+                member_id, data, session=db, actor=current_user.email, expected_version=version
+            )
+        except ValidationError as error:
+            apply_errors(form, pydantic_fields(error))
+        except (InvalidInput, Conflict) as error:
+            apply_errors(form, error.fields or {"": [error.message]})
+            if isinstance(error, Conflict) and not error.fields:
+                return render_template(
+                    "team/member_form.html", form=form, areas=areas, skills=skills, member=current
+                ), 409
+        else:
+            flash("Changes saved.", "success")
+            return redirect(url_for("team.member", member_id=member_id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "team/member_form.html", form=form, areas=areas, skills=skills, member=current
+    ), status
+
+
+@bp.route("/members/<int:member_id>/leave", methods=["POST"])
+@allow(*TEAM_EDITORS)
+def mark_left(member_id: int):
+    """Mark a member as having left (kept for history, no longer counted)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        found = service.mark_left(member_id, session=get_session(), actor=current_user.email)
+    except NotFound:
+        abort(404)
+    flash(f"{found.name} is marked as having left. Their ratings stay in the history.", "info")
+    return redirect(url_for("team.member", member_id=member_id))
+
+
+@bp.route("/history")
+@allow(*TEAM_READERS)
+def history():
+    """Who changed which level when, newest first."""
+    return render_template(
+        "team/history.html", history=service.rating_history(session=get_session(), limit=500)
+    )

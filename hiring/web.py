@@ -1,0 +1,51 @@
+"""Blueprints and what every template may use (level names, role checks, number formats)."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, url_for
+from flask_login import current_user
+
+from hiring.access import can, public
+from hiring.accounts.models import ROLE_NAMES
+from team.levels import LEVEL_MEANINGS, LEVEL_NAMES, level_name
+
+
+def number(value: float | None, places: int = 1) -> str:
+    """A number as people write it: 3 not 3.0, 2.5 not 2.500000001."""
+    if value is None:
+        return "–"
+    rounded = round(float(value), places)
+    return f"{rounded:g}" if abs(rounded) < 1e15 else str(rounded)
+
+
+def init_app(app: Flask) -> None:
+    """Register every blueprint, the home page and the template helpers."""
+    from hiring.accounts.admin import bp as admin_bp
+    from hiring.accounts.views import bp as auth_bp
+    from hiring.api import bp as api_bp
+    from hiring.pages.areas import bp as areas_bp
+    from hiring.pages.imports import bp as imports_bp
+    from hiring.pages.team import bp as team_bp
+    from hiring.pages.work import bp as work_bp
+
+    for blueprint in (auth_bp, admin_bp, team_bp, work_bp, areas_bp, imports_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+    @app.route("/")
+    @public
+    def index():
+        """Send people to the page their role works on, or to the login page."""
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        from hiring.accounts.views import home_for
+
+        return redirect(home_for(current_user))
+
+    app.jinja_env.globals.update(
+        can=can,
+        LEVEL_NAMES=LEVEL_NAMES,
+        LEVEL_MEANINGS=LEVEL_MEANINGS,
+        ROLE_NAMES=ROLE_NAMES,
+        level_name=level_name,
+    )
+    app.jinja_env.filters["number"] = number

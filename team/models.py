@@ -1,0 +1,136 @@
+"""The team's tables: areas, skills, settings, members with their ratings, and planned work.
+
+Field constraints are declared once on the `*Base` classes and shared by the create, update and
+public schemas (the SQLModel chain `XBase -> XCreate/XUpdate -> X(table) -> XPublic`).
+No `from __future__ import annotations` here: it breaks SQLModel's relationship mapping.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+WORK_STATUSES = ("planned", "in_progress", "done")
+
+
+def utcnow() -> datetime:
+    """Aware UTC; SQLModel's UTCDateTime stores it alike on SQLite and PostgreSQL."""
+    return datetime.now(UTC)
+
+
+class AreaBase(SQLModel):
+    key: str = Field(min_length=1, max_length=40, regex=r"^[a-z][a-z0-9_-]*$")
+    name: str = Field(min_length=1, max_length=80)
+
+
+class Area(AreaBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=40, unique=True, index=True)
+    position: int = Field(default=0)
+
+
+class SkillBase(SQLModel):
+    key: str = Field(min_length=1, max_length=40, regex=r"^[a-z][a-z0-9_-]*$")
+    name: str = Field(min_length=1, max_length=80)
+
+
+class Skill(SkillBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=40, unique=True, index=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    position: int = Field(default=0)
+
+
+class Settings(SQLModel, table=True):
+    """One row (id 1): the velocity table and points per week every report uses."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    points_per_week: float = Field(default=5.0, gt=0)
+    velocity_0: float = Field(default=0.10)
+    velocity_1: float = Field(default=0.35)
+    velocity_2: float = Field(default=0.65)
+    velocity_3: float = Field(default=1.00)
+    velocity_4: float = Field(default=1.30)
+
+    @property
+    def velocities(self) -> tuple[float, ...]:
+        """The velocity of each level 0-4, in order."""
+        return (self.velocity_0, self.velocity_1, self.velocity_2, self.velocity_3, self.velocity_4)
+
+
+class Member(SQLModel, table=True):
+    """A person on the team.
+
+    `left_at` set means they left: kept for history, counted for nothing.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    email: str = Field(max_length=254, unique=True, index=True)
+    title: str = Field(default="", max_length=120)
+    fte: float = Field(default=1.0)
+    left_at: datetime | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)
+
+    @property
+    def active(self) -> bool:
+        """Whether the member is still on the team."""
+        return self.left_at is None
+
+
+class MemberLevel(SQLModel, table=True):
+    __tablename__ = "member_level"
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+    area_id: int = Field(foreign_key="area.id", primary_key=True)
+    level: int = Field(ge=0, le=4)
+
+
+class MemberSkill(SQLModel, table=True):
+    __tablename__ = "member_skill"
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True)
+    level: int = Field(ge=0, le=4)
+
+
+class RatingChange(SQLModel, table=True):
+    """One changed level of one member, for the rating history (who changed what, when).
+
+    `changed_by` is the acting user's email as text, so history survives renamed or removed users
+    and `team/` needs no knowledge of accounts.
+    """
+
+    __tablename__ = "rating_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    area_id: int | None = Field(default=None, foreign_key="area.id")
+    skill_id: int | None = Field(default=None, foreign_key="skill.id")
+    old_level: int | None = None
+    new_level: int | None = None
+    changed_by: str = Field(default="", max_length=254)
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class WorkItem(SQLModel, table=True):
+    __tablename__ = "work_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    points: float
+    status: str = Field(default="planned", max_length=20, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)
+
+
+class WorkItemSkill(SQLModel, table=True):
+    __tablename__ = "work_item_skill"
+    __table_args__ = (UniqueConstraint("work_item_id", "skill_id"),)
+
+    work_item_id: int = Field(foreign_key="work_item.id", primary_key=True)
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True)

@@ -1,0 +1,196 @@
+"""Planned work: tickets with an area and points, as the forecast's demand."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import case, delete
+from sqlmodel import Session, col, func, select
+
+from team.errors import Conflict, InvalidInput, NotFound
+from team.models import Area, Skill, WorkItem, WorkItemSkill, utcnow
+from team.schemas import WorkItemCreate, WorkItemPublic, WorkItemUpdate
+
+SORTS = {
+    "title": (WorkItem.title, WorkItem.id),
+    "points": (WorkItem.points, WorkItem.id),
+    "status": (WorkItem.status, WorkItem.id),
+    "id": (WorkItem.id,),
+}
+
+
+def _area_by_key(key: str, session: Session) -> Area:
+    area = session.exec(select(Area).where(Area.key == key)).first()
+    if area is None:
+        raise InvalidInput({"area": ["is not a known area"]})
+    return area
+
+
+def publish(items: list[WorkItem], *, session: Session) -> list[WorkItemPublic]:
+    """Work items with their area and skill keys, in a fixed number of queries."""
+    areas = {a.id: a.key for a in session.exec(select(Area)).all()}
+    skills: dict[int, list[str]] = defaultdict(list)
+    ids = [item.id for item in items if item.id is not None]
+    if ids:
+        rows = session.exec(
+            select(WorkItemSkill.work_item_id, Skill.key)
+            .join(Skill, Skill.id == WorkItemSkill.skill_id)
+            .where(col(WorkItemSkill.work_item_id).in_(ids))
+            .order_by(Skill.position, Skill.id)
+        ).all()
+        for item_id, key in rows:
+            skills[item_id].append(key)
+    return [
+        WorkItemPublic(
+            id=item.id or 0,
+            title=item.title,
+            area=areas.get(item.area_id, "?"),
+            points=item.points,
+            status=item.status,
+            skills=skills.get(item.id or 0, []),
+        )
+        for item in items
+    ]
+
+
+def list_work_items(
+    *,
+    session: Session,
+    area: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    sort: str = "id",
+    descending: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[WorkItemPublic], int]:
+    """A page of work items, filtered by area key and status, and how many match in all."""
+    query = select(WorkItem)
+    if area:
+        query = query.join(Area, Area.id == WorkItem.area_id).where(Area.key == area)
+    if status:
+        query = query.where(WorkItem.status == status)
+    if search:
+        query = query.where(func.lower(WorkItem.title).like(f"%{search.strip().lower()}%"))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    order = SORTS.get(sort, SORTS["id"])
+    order_by = [col(c).desc() for c in order] if descending else list(order)
+    rows = list(session.exec(query.order_by(*order_by).limit(limit).offset(offset)).all())
+    return publish(rows, session=session), total
+
+
+@dataclass(frozen=True)
+class AreaTotal:
+    """Points of one area's work: still open (the forecast's demand) and in all."""
+
+    key: str
+    name: str
+    open_points: float
+    total_points: float
+    open_items: int
+
+
+def area_totals(*, session: Session) -> list[AreaTotal]:
+    """Open and total points per area, every area present, in display order."""
+    is_open = case((WorkItem.status != "done", WorkItem.points), else_=0.0)
+    counts_open = case((WorkItem.status != "done", 1), else_=0)
+    query = (
+        select(
+            Area.key,
+            Area.name,
+            func.coalesce(func.sum(is_open), 0.0),
+            func.coalesce(func.sum(WorkItem.points), 0.0),
+            func.coalesce(func.sum(counts_open), 0),
+        )
+        .outerjoin(WorkItem, WorkItem.area_id == Area.id)
+        .group_by(Area.id, Area.key, Area.name, Area.position)
+        .order_by(Area.position, Area.id)
+    )
+    return [
+        AreaTotal(key=k, name=n, open_points=float(o), total_points=float(t), open_items=int(c))
+        for k, n, o, t, c in session.exec(query).all()
+    ]
+
+
+def open_items(*, session: Session) -> list[WorkItemPublic]:
+    """Every item not done: the demand the forecast plans for."""
+    rows = session.exec(
+        select(WorkItem).where(WorkItem.status != "done").order_by(WorkItem.id)
+    ).all()
+    return publish(list(rows), session=session)
+
+
+def get_item_row(item_id: int, *, session: Session) -> WorkItem:
+    """The stored item, or NotFound."""
+    item = session.get(WorkItem, item_id)
+    if item is None:
+        raise NotFound("no such work item")
+    return item
+
+
+def get_work_item(item_id: int, *, session: Session) -> WorkItemPublic:
+    """One work item."""
+    return publish([get_item_row(item_id, session=session)], session=session)[0]
+
+
+def _set_skills(item: WorkItem, keys: list[str], session: Session) -> None:
+    known = {s.key: s.id for s in session.exec(select(Skill)).all()}
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise InvalidInput({"skills": [f"{key} is not a known skill" for key in unknown]})
+    session.exec(delete(WorkItemSkill).where(WorkItemSkill.work_item_id == item.id))
+    for key in dict.fromkeys(keys):
+        session.add(WorkItemSkill(work_item_id=item.id, skill_id=known[key]))
+
+
+def add_work_item(data: WorkItemCreate, *, session: Session) -> WorkItem:
+    """Stage a new work item (no commit): shared by the form, the API and CSV import."""
+    area = _area_by_key(data.area, session)
+    item = WorkItem(title=data.title, area_id=area.id, points=data.points, status=data.status)
+    session.add(item)
+    session.flush()
+    _set_skills(item, data.skills, session)
+    return item
+
+
+def create_work_item(data: WorkItemCreate, *, session: Session) -> WorkItemPublic:
+    """Add a work item to the planned work."""
+    item = add_work_item(data, session=session)
+    session.commit()
+    return get_work_item(item.id or 0, session=session)
+
+
+def update_work_item(
+    item_id: int,
+    data: WorkItemUpdate,
+    *,
+    session: Session,
+    expected_version: int | None = None,
+) -> WorkItemPublic:
+    """Change a work item; a stale `expected_version` is a Conflict."""
+    item = get_item_row(item_id, session=session)
+    if expected_version is not None and expected_version != item.version:
+        raise Conflict("Someone else changed this item meanwhile; reload and try again.")
+    changes = data.model_dump(exclude_unset=True, exclude={"skills", "area"})
+    if any(value is None for value in changes.values()):
+        raise InvalidInput({k: ["may not be empty"] for k, v in changes.items() if v is None})
+    for field, value in changes.items():
+        setattr(item, field, value)
+    if data.area is not None:
+        item.area_id = _area_by_key(data.area, session).id or 0
+    if data.skills is not None:
+        _set_skills(item, data.skills, session)
+    item.updated_at = utcnow()
+    item.version += 1
+    session.add(item)
+    session.commit()
+    return get_work_item(item_id, session=session)
+
+
+def delete_work_item(item_id: int, *, session: Session) -> None:
+    """Remove a work item from the planned work (no decision rests on a ticket)."""
+    item = get_item_row(item_id, session=session)
+    session.exec(delete(WorkItemSkill).where(WorkItemSkill.work_item_id == item_id))
+    session.delete(item)
+    session.commit()

@@ -1,0 +1,3 @@
+from hiring import create_app
+
+app = create_app()
