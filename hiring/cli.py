@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -96,19 +97,42 @@ def create_token_command(email: str, name: str) -> None:
 @click.command("demo")
 @click.option("--password", default=None, help="Password for the demo users (default: random).")
 def demo_command(password: str | None) -> None:
-    """Fill an empty database with a demo team, planned work and one user per role."""
+    """Fill an empty database with a demo team, planned work and one user per role.
+
+    The demo password is kept in instance/demo-credentials.txt (mode 0600) so that running the
+    README's start command again still tells you how to log in.
+    """
     from hiring.demo import load_demo
 
     upgrade_database(current_app)
-    password = password or secrets.token_urlsafe(9)
+    kept = Path(current_app.instance_path) / "demo-credentials.txt"
+    if password is None:
+        password = _kept_password(kept) or secrets.token_urlsafe(12)
     with Session(get_engine()) as session:
-        users = load_demo(session=session, password=password)
-    if users is None:
-        click.echo("The database already has a team or users; the demo only fills an empty one.")
+        loaded = load_demo(session=session, password=password)
+    if loaded is None:
+        click.echo("The database already has data; the demo only fills an empty one.")
+        if _kept_password(kept):
+            click.echo(_login_help(_kept_password(kept) or ""))
         return
-    click.echo("Demo data loaded. Log in with any of these (password for all: " + password + ")")
-    for email, roles in users:
-        click.echo(f"  {email:32} {roles}")
+    fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(password + "\n")
+    click.echo("Demo data loaded: 12 team members, 40 planned work items, one user per role.")
+    click.echo(_login_help(password))
+
+
+def _kept_password(kept: Path) -> str | None:
+    return kept.read_text().strip() or None if kept.exists() else None
+
+
+def _login_help(password: str) -> str:
+    from hiring.demo import USERS
+
+    lines = ["Log in at /login as any of these users, all with the same password:"]
+    lines += [f"  {email:26} {', '.join(roles)}" for email, _name, roles in USERS]
+    lines.append(f"  password: {password}")
+    return "\n".join(lines)
 
 
 def init_app(app: Flask) -> None:

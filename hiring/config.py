@@ -53,8 +53,10 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # Secure cookies unless explicitly serving plain HTTP (the local demo does).
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "auto") == "true"
+    # Cookies are Secure on every HTTPS request anyway; "true" forces it for plain-HTTP hops.
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "false") == "true"
+    # How many reverse proxies in front of us to trust for X-Forwarded-* (0: none).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)

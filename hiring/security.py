@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 csrf = CSRFProtect()
@@ -17,9 +19,22 @@ CSP = (
 )
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Cookies are marked Secure whenever the request came over HTTPS, not only when forced."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure if configured so, or if this request is HTTPS (behind a trusted proxy too)."""
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
 def init_app(app: Flask) -> None:
     """Protect forms against CSRF and set the headers (errors and static files included)."""
     csrf.init_app(app)
+    app.session_interface = SessionInterface()
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    if proxies:
+        # Behind nginx or Caddy: believe their X-Forwarded-For/-Proto/-Host, and no one else's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     @app.after_request
     def _headers(response: Response) -> Response:

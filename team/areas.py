@@ -151,3 +151,14 @@ def create_skill(area_key: str, key: str, name: str, *, session: Session) -> Ski
     session.add(skill)
     session.commit()
     return skill
+
+
+def rename_skill(skill_id: int, name: str, *, session: Session) -> Skill:
+    """Rename a skill; its key stays, so stored levels and CSV headers still match."""
+    skill = session.get(Skill, skill_id)
+    if skill is None:
+        raise NotFound("no such skill")
+    skill.name = _check_name(name)
+    session.add(skill)
+    session.commit()
+    return skill

@@ -42,6 +42,8 @@ def _pg_url() -> str:
 
 
 class TestConfig(Config):
+    __test__ = False  # a config, not a test class
+
     """Config for one test: its own database, a fixed key, no environment lookups."""
 
     TESTING = True
@@ -137,7 +139,9 @@ def make_member(db: Session) -> Callable[..., Any]:
             "fte": 1.0,
             "levels": {"research": 2, "engineering": 2, "data": 2},
         } | overrides
-        return members_service.create_member(MemberCreate(**data), session=db, actor="test")
+        member = members_service.create_member(MemberCreate(**data), session=db, actor="test")
+        db.commit()  # end the read-back's transaction: on SQLite it would block the app's writes
+        return member
 
     return make
 
@@ -149,7 +153,9 @@ def make_work_item(db: Session) -> Callable[..., Any]:
     def make(**overrides: Any):
         n = next(_sequence)
         data = {"title": f"Ticket {n}", "area": "engineering", "points": 3} | overrides
-        return work_service.create_work_item(WorkItemCreate(**data), session=db)
+        item = work_service.create_work_item(WorkItemCreate(**data), session=db)
+        db.commit()  # end the read-back's transaction: on SQLite it would block the app's writes
+        return item
 
     return make
 

@@ -8,13 +8,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from team.levels import LEVEL_NAMES
 from team.models import WORK_STATUSES, Area, Skill
 
-LEVEL_CHOICES = [(str(i), f"{name} ({i})") for i, name in enumerate(LEVEL_NAMES)]
+# SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples, and the test suite
+# turns warnings into errors.
+LEVEL_CHOICES = [SelectChoice(str(i), f"{name} ({i})") for i, name in enumerate(LEVEL_NAMES)]
 STATUS_NAMES = {"planned": "Planned", "in_progress": "In progress", "done": "Done"}
 
 
@@ -58,7 +67,11 @@ class WorkItemForm(FlaskForm):
         validators=[DataRequired(), NumberRange(min=0.1, max=1000)],
         description="Estimated as if a strong person did it; 1 point is about a day.",
     )
-    status = SelectField("Status", choices=list(STATUS_NAMES.items()), default="planned")
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice(key, name) for key, name in STATUS_NAMES.items()],
+        default="planned",
+    )
     skills = SelectMultipleField("Skills", validators=[Optional()])
     version = HiddenField()
 
@@ -66,13 +79,15 @@ class WorkItemForm(FlaskForm):
 def work_item_form(areas: Sequence[Area], skills: Sequence[Skill], **kwargs) -> WorkItemForm:
     """The work item form with the current areas and skills as choices."""
     form = WorkItemForm(**kwargs)
-    form.area.choices = [(a.key, a.name) for a in areas]
-    form.skills.choices = [(s.key, s.name) for s in skills]
+    form.area.choices = [SelectChoice(a.key, a.name) for a in areas]
+    form.skills.choices = [SelectChoice(s.key, s.name) for s in skills]
     return form
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Status", choices=[(s, STATUS_NAMES[s]) for s in WORK_STATUSES])
+    status = SelectField(
+        "Status", choices=[SelectChoice(s, STATUS_NAMES[s]) for s in WORK_STATUSES]
+    )
 
 
 class ConfirmForm(FlaskForm):

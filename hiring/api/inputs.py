@@ -1,0 +1,128 @@
+"""Reading what a client sent: JSON bodies, CSV bodies and query parameters, strictly.
+
+Unlike the pages, which forgive a hand-edited URL, the API answers every bad value with an error
+naming it: a script that sends `limit=5000` should learn that it got 500, not guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from flask import abort, make_response, request
+from pydantic import BaseModel, ValidationError
+
+from hiring.errors import json_error
+from team.csvio import decode_upload
+from team.errors import InvalidInput
+from team.schemas import pydantic_fields
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+CSV_TYPES = ("text/csv", "text/plain", "application/octet-stream")
+_WHOLE_NUMBER = re.compile(r"-?\d{1,12}")
+
+
+def json_body(model: type[M]) -> M:
+    """The JSON object in the body, validated by `model`; 415, 400 or 422 (naming fields) if not.
+
+    Validation is strict (JSON types as sent: `"1"` is not a number, `true` is not 1) because
+    the OpenAPI document promises exactly those types.
+    """
+    if not request.is_json:
+        abort(415)
+    try:
+        data: Any = json.loads(request.get_data())
+    except (ValueError, RecursionError):
+        abort(400, description="The body is not valid JSON.")
+    if not isinstance(data, dict):
+        raise InvalidInput({"body": ["send a JSON object"]}, "The body must be a JSON object.")
+    try:
+        parsed = model.model_validate(data, strict=True)
+    except ValidationError as error:
+        raise InvalidInput(pydantic_fields(error)) from None
+    nulls = {name: ["may not be null"] for name in parsed.model_fields_set if data[name] is None}
+    if nulls:
+        raise InvalidInput(nulls)
+    return parsed
+
+
+def csv_body() -> str:
+    """The body as CSV text (UTF-8, a BOM allowed); 415 for another type, 422 if not UTF-8."""
+    if request.mimetype not in CSV_TYPES:
+        message = "Send the CSV file as the body, with Content-Type text/csv."
+        abort(make_response(json_error(415, message)))
+    try:
+        text = decode_upload(request.get_data())
+    except ValueError as error:
+        raise InvalidInput({"body": [str(error)]}, str(error)) from None
+    if not text.strip():
+        raise InvalidInput({"body": ["is empty; send a CSV file with a header row"]})
+    return text
+
+
+class QueryArgs:
+    """Query parameters read one by one, every problem collected, then refused at once."""
+
+    def __init__(self) -> None:
+        """Start with no problems found."""
+        self.errors: dict[str, list[str]] = {}
+
+    def integer(self, name: str, default: int, low: int, high: int | None = None) -> int:
+        """A whole number in [low, high], or `default` when the parameter is absent."""
+        raw = request.args.get(name)
+        if raw is None:
+            return default
+        if not _WHOLE_NUMBER.fullmatch(raw.strip()):
+            self.errors[name] = ["must be a whole number"]
+            return default
+        value = int(raw)
+        if value < low or (high is not None and value > high):
+            span = f"between {low} and {high}" if high is not None else f"{low} or more"
+            self.errors[name] = [f"must be {span}"]
+            return default
+        return value
+
+    def page(self) -> tuple[int, int]:
+        """`?limit=` (1 to 500, default 50) and `?offset=` (0 or more, default 0)."""
+        limit = self.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        return limit, self.integer("offset", 0, 0)
+
+    def boolean(self, name: str) -> bool | None:
+        """`true` or `false`, or None when the parameter is absent."""
+        raw = request.args.get(name)
+        if raw is None:
+            return None
+        value = {"true": True, "false": False}.get(raw.strip().lower())
+        if value is None:
+            self.errors[name] = ["must be true or false"]
+        return value
+
+    def choice(self, name: str, choices: Iterable[str], what: str) -> str | None:
+        """One of `choices` (e.g. a known area key), or None when the parameter is absent."""
+        raw = request.args.get(name)
+        if raw is None:
+            return None
+        options = list(choices)
+        value = raw.strip().lower()
+        if value not in options:
+            self.errors[name] = [f"is not a known {what} ({', '.join(options)})"]
+            return None
+        return value
+
+    def text(self, name: str, max_length: int = 100) -> str | None:
+        """Free text such as a search, or None when absent or blank."""
+        raw = (request.args.get(name) or "").strip()
+        if len(raw) > max_length:
+            self.errors[name] = [f"use at most {max_length} characters"]
+            return None
+        return raw or None
+
+    def check(self) -> None:
+        """Refuse the request (422) naming every bad parameter, if there was any."""
+        if self.errors:
+            raise InvalidInput(self.errors, "Some query parameters are not valid.")

@@ -1,0 +1,261 @@
+"""The OpenAPI 3.1 document of the API, generated from the views themselves.
+
+Each view says what it takes and answers with `@operation(...)`; its path and methods come from
+the URL map, who may call it from its `@allow` policy, and its schemas from the pydantic models
+it validates and answers with. Nothing is written twice, so the document cannot drift from the
+code, and a test fails when a route has no `@operation`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, jsonify
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+from werkzeug.routing import Rule
+
+from hiring.access import POLICY_ATTR, public
+from hiring.api import bp
+from hiring.api.inputs import DEFAULT_LIMIT, MAX_LIMIT
+from hiring.api.schemas import ErrorBody
+from team.models import WORK_STATUSES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+OPERATION_ATTR = "_api_operation"
+REF = "#/components/schemas/{model}"
+_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one view takes and answers, as declared next to it."""
+
+    summary: str
+    response: type[BaseModel] | None = None
+    status: int = 200
+    body: type[BaseModel] | None = None
+    csv: bool = False
+    query: tuple[str, ...] = ()
+    conflict: bool = False
+
+
+def operation(summary: str, **details: Any) -> Callable[[F], F]:
+    """Declare a view's summary, body, answer and query parameters for the generated document."""
+    declared = Operation(summary, **details)
+
+    def mark(view: F) -> F:
+        setattr(view, OPERATION_ATTR, declared)
+        return view
+
+    return mark
+
+
+QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
+    "limit": {
+        "description": "How many items to answer.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+    },
+    "offset": {
+        "description": "How many matching items to skip.",
+        "schema": {"type": "integer", "minimum": 0, "default": 0},
+    },
+    "active": {
+        "description": "Only members still on the team (true) or only those who left (false).",
+        "schema": {"type": "boolean"},
+    },
+    "q": {
+        "description": "Search in name, email and title.",
+        "schema": {"type": "string", "maxLength": 100},
+    },
+    "area": {"description": "Only items of this area (its key).", "schema": {"type": "string"}},
+    "status": {
+        "description": "Only items with this status.",
+        "schema": {"type": "string", "enum": list(WORK_STATUSES)},
+    },
+}
+
+ERRORS: dict[int, tuple[str, str]] = {
+    400: ("BadRequest", "The body is not valid JSON."),
+    401: ("Unauthorized", "No token, or a token that is unknown, revoked or of a disabled user."),
+    403: ("Forbidden", "The token's user does not hold a role allowed here."),
+    404: ("NotFound", "No such record."),
+    409: ("Conflict", "The change collides with stored data (e.g. an email already in use)."),
+    415: ("UnsupportedMediaType", "The body is not of the content type this operation takes."),
+    422: ("ValidationError", "Some values are not valid; `fields` (or `rows`) says which."),
+}
+
+CSV_DESCRIPTION = (
+    "A CSV file, UTF-8 with or without BOM. Members: header `name,email,title,fte,<area key>...,"
+    "<skill key>...` (area and skill columns optional, empty = 0); a row whose email exists "
+    "updates that member. Work items: header `title,area,points,status,skills` (`status` "
+    "optional, default `planned`; `skills` separated by `;`). All rows are imported or none."
+)
+
+
+def documented(app: Flask) -> Iterator[tuple[Rule, str, Callable[..., Any], Operation]]:
+    """Every (rule, method, view, operation) of the API that carries an `@operation`."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.partition(".")[0] != bp.name:
+            continue
+        view = app.view_functions[rule.endpoint]
+        declared = getattr(view, OPERATION_ATTR, None)
+        if declared is None:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            yield rule, method, view, declared
+
+
+def openapi_path(rule: Rule) -> str:
+    """`/api/v1/members/<int:member_id>` as OpenAPI writes it under the server URL."""
+    path = _PARAM.sub(r"{\2}", rule.rule)
+    return path.removeprefix(bp.url_prefix or "") or "/"
+
+
+def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
+    """Path parameters, typed by their URL converter."""
+    integer, text = {"type": "integer", "minimum": 0}, {"type": "string"}
+    return [
+        {"name": name, "in": "path", "required": True, "schema": integer if kind == "int" else text}
+        for kind, name in _PARAM.findall(rule.rule)
+    ]
+
+
+def _request_body(declared: Operation, refs: dict) -> dict[str, Any] | None:
+    """The request body: a JSON object validated by the declared model, or a CSV file."""
+    if declared.csv:
+        text = {"schema": {"type": "string"}}
+        media = ("text/csv", "text/plain", "application/octet-stream")
+        return {
+            "required": True,
+            "description": CSV_DESCRIPTION,
+            "content": {m: text for m in media},
+        }
+    if declared.body is None:
+        return None
+    schema = refs[(declared.body, "validation")]
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _responses(rule: Rule, declared: Operation, policy: Any, refs: dict) -> dict[str, Any]:
+    """The success answer and every error answer this operation can give."""
+    success: dict[str, Any] = {"description": declared.summary}
+    if declared.status != 204:
+        schema = refs[(declared.response, "serialization")] if declared.response else {}
+        success["content"] = {"application/json": {"schema": schema or {"type": "object"}}}
+    if declared.status == 201:
+        success["headers"] = {
+            "Location": {"description": "The new record's URL.", "schema": {"type": "string"}}
+        }
+    codes: set[int] = set()
+    if policy != "public":
+        codes |= {401, 403}
+    if rule.arguments:
+        codes.add(404)
+    if declared.body is not None:
+        codes |= {400, 415, 422}
+    if declared.csv:
+        codes |= {415, 422}
+    if declared.query:
+        codes.add(422)
+    if declared.conflict:
+        codes.add(409)
+    errors = {str(c): {"$ref": f"#/components/responses/{ERRORS[c][0]}"} for c in sorted(codes)}
+    return {str(declared.status): success} | errors
+
+
+def _operation(
+    rule: Rule, view: Callable[..., Any], declared: Operation, refs: dict
+) -> dict[str, Any]:
+    """One operation object."""
+    policy = getattr(view, POLICY_ATTR, None)
+    roles = sorted(policy) if isinstance(policy, frozenset) else []
+    who = "Anyone, no token needed." if policy == "public" else f"Roles: {', '.join(roles)}."
+    found: dict[str, Any] = {
+        "operationId": rule.endpoint.partition(".")[2],
+        "summary": declared.summary,
+        "description": f"{(view.__doc__ or '').strip()}\n\n{who}",
+        "parameters": _path_parameters(rule)
+        + [{"name": n, "in": "query", **QUERY_PARAMETERS[n]} for n in declared.query],
+        "responses": _responses(rule, declared, policy, refs),
+        "x-roles": roles,
+    }
+    if policy == "public":
+        found["security"] = []
+    if body := _request_body(declared, refs):
+        found["requestBody"] = body
+    return found
+
+
+def _schemas(app: Flask) -> tuple[dict, dict[str, Any]]:
+    """JSON Schemas of every model the API takes or answers, as refs and as components."""
+    # A dict keeps the first-seen order and drops repeats (several views answer the same model).
+    wanted: dict[tuple[type[BaseModel], JsonSchemaMode], None] = {}
+    wanted[(ErrorBody, "serialization")] = None
+    for _rule, _method, _view, declared in documented(app):
+        if declared.body is not None:
+            wanted[(declared.body, "validation")] = None
+        if declared.response is not None:
+            wanted[(declared.response, "serialization")] = None
+    refs, top = models_json_schema(list(wanted), ref_template=REF)
+    return refs, top.get("$defs", {})
+
+
+def _error_responses(refs: dict) -> dict[str, Any]:
+    """Shared error answers, all with the one error body."""
+    body = {"application/json": {"schema": refs[(ErrorBody, "serialization")]}}
+    answers: dict[str, Any] = {
+        name: {"description": text, "content": body} for name, text in ERRORS.values()
+    }
+    answers["Unauthorized"]["headers"] = {
+        "WWW-Authenticate": {"schema": {"type": "string"}, "description": 'Bearer realm="api"'}
+    }
+    return answers
+
+
+def build_document(app: Flask) -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document of the API as it is registered on `app`."""
+    refs, schemas = _schemas(app)
+    paths: dict[str, dict[str, Any]] = {}
+    for rule, method, view, declared in documented(app):
+        paths.setdefault(openapi_path(rule), {})[method.lower()] = _operation(
+            rule, view, declared, refs
+        )
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Hiring gap analysis API",
+            "version": "1",
+            "description": "The team, its planned work and its skills matrix, for integrations "
+            "and scripts. Levels are numbers 0-4; areas and skills are named by their key.",
+        },
+        "servers": [{"url": bp.url_prefix}],
+        "security": [{"bearerAuth": []}],
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": schemas,
+            "responses": _error_responses(refs),
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from your profile page or `flask create-token`.",
+                }
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+@public
+@operation("This OpenAPI document")
+def openapi_document():
+    """The API described for client generators and people; it holds no data, so it is public."""
+    document = current_app.extensions.get("api_openapi")
+    if document is None:
+        document = current_app.extensions["api_openapi"] = build_document(current_app)
+    return jsonify(document)

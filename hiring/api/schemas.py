@@ -1,0 +1,60 @@
+"""The API's own answer shapes: list pages, import counts and the error body (API.md).
+
+The views build their answers through these models, and the OpenAPI document describes them
+from the same classes, so what is documented is what is sent.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, RootModel
+
+from team.schemas import AreaPublic, MemberPublic, WorkItemPublic
+
+
+class MemberPage(BaseModel):
+    """One page of members and how many match in all."""
+
+    items: list[MemberPublic]
+    total: int = Field(ge=0)
+
+
+class WorkItemPage(BaseModel):
+    """One page of work items and how many match in all."""
+
+    items: list[WorkItemPublic]
+    total: int = Field(ge=0)
+
+
+class AreaList(RootModel[list[AreaPublic]]):
+    """Every area with its skills, in display order."""
+
+
+class ImportCounts(BaseModel):
+    """What a CSV import wrote: rows that made new records and rows that updated existing ones."""
+
+    created: int = Field(ge=0)
+    updated: int = Field(ge=0)
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a stable code, a message for people, and where (fields or CSV lines)."""
+
+    code: str = Field(
+        description="validation_error, unauthorized, forbidden, not_found, conflict, "
+        "unsupported_media_type, method_not_allowed, too_large or server_error"
+    )
+    message: str
+    fields: dict[str, list[str]] = Field(
+        default_factory=dict, description="Each bad field (or query parameter) and its problems."
+    )
+    rows: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="CSV imports: each bad line of the file (the header is line 1) and its "
+        "problems.",
+    )
+
+
+class ErrorBody(BaseModel):
+    """Every error answer of the API."""
+
+    error: ErrorDetail

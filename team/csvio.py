@@ -1,0 +1,301 @@
+"""Reading and writing the team's CSV files (API.md, "CSV"), without touching the database.
+
+Two formats: members (`name,email,title,fte,<area key>...,<skill key>...`) and work items
+(`title,area,points,status,skills`). Files are UTF-8 with or without a byte order mark. Exports are
+made to be opened in a spreadsheet, so every cell that a spreadsheet would run as a formula is
+neutralised with a leading apostrophe (OWASP, "CSV Injection"); reading takes that apostrophe off
+again, so an exported file imports back to the same data.
+
+This module only turns text into cells and cells into text; which rows are valid and what they do
+to the team is decided in `team.imports` with the same schemas and services as the forms and the API.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from team.levels import LEVEL_NAMES, parse_level
+from team.schemas import MemberPublic, WorkItemPublic
+
+BOM = "\ufeff"
+MAX_ROWS = 10_000
+
+MEMBER_COLUMNS: tuple[str, ...] = ("name", "email", "title", "fte")
+MEMBER_REQUIRED: tuple[str, ...] = ("name", "email")
+WORK_COLUMNS: tuple[str, ...] = ("title", "area", "points", "status", "skills")
+WORK_REQUIRED: tuple[str, ...] = ("title", "area", "points")
+SKILL_SEPARATOR = ";"
+
+# A spreadsheet runs a cell as a formula when it starts with one of these (tab and CR too, since
+# some spreadsheets strip them first). Cells that start with apostrophes followed by one of them
+# get one more apostrophe, so that taking one off on import gives back exactly what was exported.
+FORMULA_START = "=+-@\t\r"
+_NEEDS_GUARD = re.compile(r"^'*[=+\-@\t\r]")
+_GUARDED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+class CsvFileError(ValueError):
+    """The file as a whole cannot be read (empty, bad header, too long): nothing in it is used."""
+
+    def __init__(self, messages: Sequence[str]):
+        super().__init__("; ".join(messages))
+        self.messages = tuple(messages)
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row: the line it starts on (the header is line 1) and its cells by column."""
+
+    line: int
+    cells: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """The columns named in the header, the non-blank rows, and rows that could not be split."""
+
+    columns: tuple[str, ...]
+    rows: tuple[CsvRow, ...]
+    errors: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+def decode_upload(data: bytes) -> str:
+    """Bytes of an uploaded file as text: UTF-8, a byte order mark removed.
+
+    Raises ValueError with a message fit to show when the bytes are not UTF-8 text, because a
+    wrongly guessed encoding would silently garble names.
+    """
+    if b"\x00" in data:
+        raise ValueError("The file is not a CSV text file (it contains binary data).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"The file is not UTF-8 text (byte {error.start + 1} is not valid UTF-8). "
+            "Save it as “CSV UTF-8” and upload it again."
+        ) from None
+
+
+def encode_download(text: str) -> bytes:
+    """CSV text as the bytes of a download: UTF-8 with a BOM, so spreadsheets read accents right."""
+    return (BOM + text.removeprefix(BOM)).encode("utf-8")
+
+
+def neutralise(cell: str) -> str:
+    """Guard a cell against running as a spreadsheet formula (a leading apostrophe)."""
+    return "'" + cell if _NEEDS_GUARD.match(cell) else cell
+
+
+def restore(cell: str) -> str:
+    """Undo `neutralise`: take one apostrophe off a guarded cell and leave every other as is."""
+    return cell[1:] if _GUARDED.match(cell) else cell
+
+
+def member_columns(area_keys: Iterable[str], skill_keys: Iterable[str]) -> tuple[str, ...]:
+    """Every column a members file may have, in the order the export writes them."""
+    return (*MEMBER_COLUMNS, *area_keys, *skill_keys)
+
+
+def read_table(
+    text: str, *, required: Sequence[str], known: Collection[str], max_rows: int = MAX_ROWS
+) -> CsvTable:
+    """Split CSV text into rows of cells keyed by the header's column names.
+
+    Column names are compared trimmed and in lowercase; cells are trimmed and un-neutralised.
+    Blank rows are skipped. Raises CsvFileError for problems of the whole file; rows that cannot be
+    split cleanly are reported in `errors` by line.
+    """
+    records = _records(text.removeprefix(BOM))
+    first = next(records, None)
+    if first is None:
+        raise CsvFileError(["the file is empty"])
+    columns = tuple(name.strip().lower() for name in first[1])
+    _check_header(columns, required, known)
+    rows: list[CsvRow] = []
+    errors: dict[int, tuple[str, ...]] = {}
+    for line, cells in records:
+        if len(rows) + len(errors) >= max_rows:
+            raise CsvFileError([f"the file has more than {max_rows} rows; split it up"])
+        row, problems = _row(line, cells, columns)
+        if problems:
+            errors[line] = problems
+        else:
+            rows.append(row)
+    if not rows and not errors:
+        raise CsvFileError(["the file has a header but no rows"])
+    return CsvTable(columns=tuple(c for c in columns if c), rows=tuple(rows), errors=errors)
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank records with the line each starts on; a quoting error ends the file there."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    previous_end = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise CsvFileError([f"line {reader.line_num}: cannot be read as CSV ({error})"]) from None
+        line, previous_end = previous_end + 1, reader.line_num
+        if any(cell.strip() for cell in cells):
+            yield line, cells
+
+
+def _check_header(columns: Sequence[str], required: Sequence[str], known: Collection[str]) -> None:
+    """Refuse a header with missing, unknown or repeated columns, naming each."""
+    problems = [f"missing column '{name}'" for name in required if name not in columns]
+    seen: set[str] = set()
+    for name in columns:
+        if not name:
+            continue
+        if name not in known:
+            problems.append(f"unknown column '{name}' (the columns are: {', '.join(known)})")
+        elif name in seen:
+            problems.append(f"column '{name}' appears more than once")
+        seen.add(name)
+    if problems:
+        raise CsvFileError(problems)
+
+
+def _row(
+    line: int, cells: Sequence[str], columns: Sequence[str]
+) -> tuple[CsvRow, tuple[str, ...]]:
+    """One record as cells by column; values beyond the header or under a nameless column are
+    errors, since we cannot tell what they mean."""
+    problems = []
+    if any(cell.strip() for cell in cells[len(columns) :]):
+        problems.append(f"has {len(cells)} cells but the header has {len(columns)} columns")
+    values: dict[str, str] = {}
+    for index, name in enumerate(columns):
+        cell = restore(cells[index].strip()) if index < len(cells) else ""
+        if name:
+            values[name] = cell
+        elif cell:
+            problems.append(f"column {index + 1} has a value but no name in the header")
+    return CsvRow(line=line, cells=values), tuple(problems)
+
+
+def member_fields(
+    row: CsvRow, *, area_keys: Collection[str], skill_keys: Collection[str]
+) -> tuple[dict[str, object], dict[str, list[str]]]:
+    """A members row as schema input (only the columns present) and the cells that are no level.
+
+    An empty level cell means 0; an empty fte cell means "not given" (1 for a new member).
+    """
+    cells = row.cells
+    data: dict[str, object] = {"name": cells.get("name", ""), "email": cells.get("email", "")}
+    if "title" in cells:
+        data["title"] = cells["title"]
+    if cells.get("fte"):
+        data["fte"] = cells["fte"]
+    errors: dict[str, list[str]] = {}
+    for target, keys in (("levels", area_keys), ("skills", skill_keys)):
+        levels: dict[str, int] = {}
+        for key in keys:
+            if key not in cells:
+                continue
+            try:
+                levels[key] = parse_level(cells[key])
+            except ValueError as error:
+                errors[key] = [f"{error} or a level name ({', '.join(LEVEL_NAMES)})"]
+        if any(key in cells for key in keys):
+            data[target] = levels
+    return data, errors
+
+
+def work_item_fields(row: CsvRow) -> dict[str, object]:
+    """A work items row as schema input: status names read loosely, skills split on `;`."""
+    cells = row.cells
+    data: dict[str, object] = {"title": cells.get("title", ""), "area": cells.get("area", "")}
+    if cells.get("points"):
+        data["points"] = cells["points"]
+    if cells.get("status"):
+        data["status"] = re.sub(r"[\s-]+", "_", cells["status"].strip().lower())
+    keys = (key.strip().lower() for key in cells.get("skills", "").split(SKILL_SEPARATOR))
+    data["skills"] = list(dict.fromkeys(key for key in keys if key))
+    return data
+
+
+def number(value: float) -> str:
+    """A number as a cell: 1 rather than 1.0, and every digit kept so that it reads back equal."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def write_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """CSV text (CRLF line ends, RFC 4180) with every cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(cell) for cell in header])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def write_members(
+    members: Iterable[MemberPublic], *, area_keys: Sequence[str], skill_keys: Sequence[str]
+) -> str:
+    """Members in the import format: every area and every skill as a column, levels as numbers."""
+    rows = (
+        [
+            m.name,
+            m.email,
+            m.title,
+            number(m.fte),
+            *(str(m.levels.get(key, 0)) for key in area_keys),
+            *(str(m.skills.get(key, 0)) for key in skill_keys),
+        ]
+        for m in members
+    )
+    return write_table(member_columns(area_keys, skill_keys), rows)
+
+
+def write_work_items(items: Iterable[WorkItemPublic]) -> str:
+    """Work items in the import format, skills joined with `;`."""
+    rows = (
+        [i.title, i.area, number(i.points), i.status, SKILL_SEPARATOR.join(i.skills)] for i in items
+    )
+    return write_table(WORK_COLUMNS, rows)
+
+
+def example_members(area_keys: Sequence[str], skill_keys: Sequence[str]) -> str:
+    """A small members file with the current columns, to download and fill in."""
+    people = [
+        ("Ada Lovelace", "ada@example.com", "Research scientist", 1.0, (4, 1, 2)),
+        ("Grace Hopper", "grace@example.com", "ML engineer", 0.8, (1, 3, 2)),
+    ]
+    members = [
+        MemberPublic(
+            id=0,
+            name=name,
+            email=email,
+            title=title,
+            fte=fte,
+            active=True,
+            levels={key: levels[i % len(levels)] for i, key in enumerate(area_keys)},
+            skills={key: 2 for key in skill_keys[:1]},
+        )
+        for name, email, title, fte, levels in people
+    ]
+    return write_members(members, area_keys=area_keys, skill_keys=skill_keys)
+
+
+def example_work_items(area_keys: Sequence[str], skill_keys: Sequence[str]) -> str:
+    """A small work items file using the current areas and skills."""
+    first = area_keys[0] if area_keys else "research"
+    last = area_keys[-1] if area_keys else first
+    items = [
+        WorkItemPublic(
+            id=0, title="Evaluate the ranking model", area=first, points=8, status="planned",
+            skills=list(skill_keys[:1]),
+        ),
+        WorkItemPublic(
+            id=0, title="Nightly feature backfill", area=last, points=3.5, status="in_progress",
+            skills=[],
+        ),
+    ]
+    return write_work_items(items)

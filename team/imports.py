@@ -1,0 +1,383 @@
+"""CSV import and export of the team and the planned work: one use case per file, all or nothing.
+
+Rows are checked with the same schemas (`team.schemas`) and staged with the same service functions
+(`add_member`, `change_member`, `add_work_item`) as the forms and the API, so a file can do nothing
+that a person typing in the form could not. A preview (`apply=False`) reads the database and writes
+nothing; applying writes every row in one commit, or, if any row is wrong, nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from team import csvio
+from team.areas import list_areas, list_skills
+from team.errors import Conflict, InvalidInput
+from team.levels import LEVEL_NAMES
+from team.members import active_members, add_member, change_member, publish
+from team.models import Area, Member, WorkItem
+from team.schemas import MemberCreate, MemberPublic, MemberUpdate, WorkItemCreate
+from team.work import add_work_item
+from team.work import publish as publish_items
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """What one good row does: `create` or `update`, and a display-ready summary of the row.
+
+    Members: name, email, title, fte, levels {area: level} and skills {skill: level} as they will
+    be, changes (list of "what: old → new"), changed (bool), left (bool). Work items: title, area,
+    area_name, points, status, skills [key], note ("" or a warning worth reading).
+    """
+
+    line: int
+    action: str
+    summary: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The outcome of a preview or an import.
+
+    `created` and `updated` count what the file does (or would do); an update that changes nothing
+    is listed in `rows` but not counted. With errors both are 0: nothing is, or would be, written.
+    `errors` maps a file line (the header is line 1) to "column: what is wrong" messages.
+    """
+
+    created: int
+    updated: int
+    rows: tuple[ImportRow, ...]
+    errors: Mapping[int, tuple[str, ...]]
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file has no errors (and so was, or can be, imported)."""
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A valid row and what to stage for it."""
+
+    row: ImportRow
+    data: BaseModel
+    member: Member | None = None
+
+
+def _result(plans: Sequence[_Plan], errors: Mapping[int, Sequence[str]]) -> ImportResult:
+    """Count the planned rows, or none when anything is wrong."""
+    rows = tuple(plan.row for plan in plans)
+    clean = {line: tuple(messages) for line, messages in sorted(errors.items()) if messages}
+    if clean:
+        return ImportResult(created=0, updated=0, rows=rows, errors=clean)
+    created = sum(row.action == "create" for row in rows)
+    updated = sum(row.action == "update" and bool(row.summary.get("changed")) for row in rows)
+    return ImportResult(created=created, updated=updated, rows=rows, errors={})
+
+
+def _bounds(name: str) -> str | None:
+    """"more than 0 and at most 1" for a ranged number field, read from the schemas themselves."""
+    for schema in (MemberCreate, WorkItemCreate):
+        info = schema.model_fields.get(name)
+        if info is None:
+            continue
+        low = next((m.gt for m in info.metadata if hasattr(m, "gt")), None)
+        high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+        if low is not None and high is not None:
+            return f"more than {csvio.number(low)} and at most {csvio.number(high)}"
+    return None
+
+
+def _message(item: Mapping[str, Any]) -> str:
+    """One pydantic error in the words a person filling in a spreadsheet understands."""
+    kind, ctx = item.get("type", ""), item.get("ctx") or {}
+    bounds = _bounds(str(item["loc"][0]))
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return "may not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if bounds and kind in ("greater_than", "less_than_equal"):
+        return f"must be {bounds}"
+    if bounds:
+        return f"must be a number {bounds}"
+    return str(item.get("msg", "is not valid")).removeprefix("Value error, ")
+
+
+def _column(loc: Sequence[Any]) -> str:
+    """The CSV column a schema error is about: area and skill levels are columns of their own."""
+    if len(loc) > 1 and loc[0] in ("levels", "skills") and isinstance(loc[1], str):
+        return loc[1]
+    return str(loc[0]) if loc else "row"
+
+
+def _validate(schema: type[BaseModel], data: Mapping[str, object]) -> tuple[Any, list[str]]:
+    """The row as a schema instance, or None and "column: message" for each problem."""
+    try:
+        return schema(**data), []
+    except ValidationError as error:
+        return None, [f"{_column(e['loc'])}: {_message(e)}" for e in error.errors()]
+
+
+def _service_messages(error: InvalidInput | Conflict) -> list[str]:
+    """A service's refusal as row messages (`levels.research` becomes `research`)."""
+    if not error.fields:
+        return [error.message]
+    return [
+        f"{name.rsplit('.', 1)[-1]}: {message}"
+        for name, messages in error.fields.items()
+        for message in messages
+    ]
+
+
+def _stage(plans: Sequence[_Plan], stage: Any, *, session: Session) -> dict[int, list[str]]:
+    """Stage every plan with `stage(plan)`; commit all if none was refused, else roll back all."""
+    errors: dict[int, list[str]] = {}
+    try:
+        for plan in plans:
+            try:
+                stage(plan)
+            except (InvalidInput, Conflict) as error:
+                errors[plan.row.line] = _service_messages(error)
+        if errors:
+            session.rollback()
+        else:
+            session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            "The data changed while the file was being imported; nothing was imported. "
+            "Try again."
+        ) from None
+    return errors
+
+
+# Members ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Team:
+    """What checking a members file needs to know: the vocabulary and who is there already."""
+
+    area_names: Mapping[str, str]
+    skill_names: Mapping[str, str]
+    rows: Mapping[str, Member]
+    current: Mapping[str, MemberPublic]
+
+
+def _load_team(session: Session) -> _Team:
+    """Areas, skills and every member (those who left too: emails stay unique) by email."""
+    rows = list(session.exec(select(Member)).all())
+    return _Team(
+        area_names={a.key: a.name for a in list_areas(session=session)},
+        skill_names={s.key: s.name for s in list_skills(session=session)},
+        rows={m.email.lower(): m for m in rows},
+        current={m.email.lower(): m for m in publish(rows, session=session)},
+    )
+
+
+def _level_changes(
+    names: Mapping[str, str], before: Mapping[str, int], given: Mapping[str, int] | None
+) -> list[str]:
+    """"ML research: working → strong" for each level the row changes."""
+    return [
+        f"{names[key]}: {LEVEL_NAMES[before.get(key, 0)]} → {LEVEL_NAMES[level]}"
+        for key, level in (given or {}).items()
+        if before.get(key, 0) != level
+    ]
+
+
+def _member_changes(data: MemberUpdate, current: MemberPublic, team: _Team) -> list[str]:
+    """Each difference between the stored member and the row, in words."""
+    changes = []
+    if data.name is not None and data.name != current.name:
+        changes.append(f"name: {current.name} → {data.name}")
+    if data.title is not None and data.title != current.title:
+        changes.append(f"title: {current.title or '(none)'} → {data.title or '(none)'}")
+    if data.fte is not None and data.fte != current.fte:
+        changes.append(f"FTE: {csvio.number(current.fte)} → {csvio.number(data.fte)}")
+    changes += _level_changes(team.area_names, current.levels, data.levels)
+    changes += _level_changes(team.skill_names, current.skills, data.skills)
+    return changes
+
+
+def _member_summary(data: Any, email: str, current: MemberPublic | None, team: _Team) -> dict:
+    """The member as the row leaves them, and what changes, for the preview."""
+    if current is None:
+        name, title, fte = data.name, data.title, data.fte
+        levels, skills, changes = dict(data.levels), dict(data.skills), []
+    else:
+        name = data.name if data.name is not None else current.name
+        title = data.title if data.title is not None else current.title
+        fte = data.fte if data.fte is not None else current.fte
+        levels = {**current.levels, **(data.levels or {})}
+        skills = {**current.skills, **(data.skills or {})}
+        changes = _member_changes(data, current, team)
+    return {
+        "name": name,
+        "email": email,
+        "title": title,
+        "fte": fte,
+        "levels": {key: levels.get(key, 0) for key in team.area_names},
+        "skills": {key: skills[key] for key in team.skill_names if skills.get(key)},
+        "changes": changes,
+        "changed": current is None or bool(changes),
+        "left": bool(current and not current.active),
+    }
+
+
+def _plan_member(
+    row: csvio.CsvRow, team: _Team, first_line: dict[str, int]
+) -> tuple[_Plan | None, list[str]]:
+    """Check one members row: a new member, or an update of the member with that email."""
+    data, cell_errors = csvio.member_fields(
+        row, area_keys=team.area_names, skill_keys=team.skill_names
+    )
+    problems = [f"{column}: {m}" for column, messages in cell_errors.items() for m in messages]
+    email = str(data["email"]).lower()
+    if email in first_line:
+        problems.append(f"email: duplicated on line {first_line[email]}")
+    elif email:
+        first_line[email] = row.line
+    existing = team.rows.get(email)
+    if existing is None:
+        model, schema_errors = _validate(MemberCreate, data)
+    else:
+        model, schema_errors = _validate(MemberUpdate, {k: v for k, v in data.items() if k != "email"})
+    problems += schema_errors
+    if problems:
+        return None, problems
+    summary = _member_summary(model, email, team.current.get(email), team)
+    action = "update" if existing is not None else "create"
+    return _Plan(ImportRow(row.line, action, summary), model, existing), []
+
+
+def import_members(text: str, *, session: Session, actor: str, apply: bool) -> ImportResult:
+    """Preview or import a members file: new emails add members, known emails update them.
+
+    Only the columns present are changed on an update (an empty level cell sets the level to 0).
+    """
+    team = _load_team(session)
+    known = csvio.member_columns(team.area_names, team.skill_names)
+    try:
+        table = csvio.read_table(text, required=csvio.MEMBER_REQUIRED, known=known)
+    except csvio.CsvFileError as error:
+        return _result([], {1: error.messages})
+    errors: dict[int, list[str]] = {line: list(m) for line, m in table.errors.items()}
+    plans: list[_Plan] = []
+    first_line: dict[str, int] = {}
+    for row in table.rows:
+        plan, problems = _plan_member(row, team, first_line)
+        if plan is not None:
+            plans.append(plan)
+        errors[row.line] = problems
+    result = _result(plans, errors)
+    if not apply or not result.ok:
+        return result
+
+    def stage(plan: _Plan) -> None:
+        if plan.member is None:
+            add_member(plan.data, session=session, actor=actor)  # type: ignore[arg-type]
+        elif plan.row.summary["changed"]:
+            change_member(plan.member, plan.data, session=session, actor=actor)  # type: ignore[arg-type]
+
+    return _result(plans, _stage(plans, stage, session=session))
+
+
+# Work items ---------------------------------------------------------------------------------
+
+
+def _plan_work_item(
+    row: csvio.CsvRow, area_names: Mapping[str, str], skills: set[str], planned: set[tuple]
+) -> tuple[_Plan | None, list[str]]:
+    """Check one work items row: known area and skills, and a warning for a likely duplicate."""
+    model, problems = _validate(WorkItemCreate, csvio.work_item_fields(row))
+    if model is None:
+        return None, problems
+    if model.area not in area_names:
+        problems.append(f"area: '{model.area}' is not a known area")
+    problems += [f"skills: '{key}' is not a known skill" for key in model.skills if key not in skills]
+    if problems:
+        return None, problems
+    note = ""
+    if (model.title.lower(), model.area) in planned:
+        note = f"a work item with this title is already in {area_names[model.area]}"
+    summary = {
+        "title": model.title,
+        "area": model.area,
+        "area_name": area_names[model.area],
+        "points": model.points,
+        "status": model.status,
+        "skills": list(model.skills),
+        "note": note,
+    }
+    return _Plan(ImportRow(row.line, "create", summary), model), []
+
+
+def import_work_items(text: str, *, session: Session, apply: bool) -> ImportResult:
+    """Preview or import a work items file; every row adds a work item."""
+    area_names = {a.key: a.name for a in list_areas(session=session)}
+    skills = {s.key for s in list_skills(session=session)}
+    try:
+        table = csvio.read_table(text, required=csvio.WORK_REQUIRED, known=csvio.WORK_COLUMNS)
+    except csvio.CsvFileError as error:
+        return _result([], {1: error.messages})
+    existing = session.exec(select(WorkItem.title, Area.key).join(Area, Area.id == WorkItem.area_id)).all()
+    planned = {(title.lower(), key) for title, key in existing}
+    errors: dict[int, list[str]] = {line: list(m) for line, m in table.errors.items()}
+    plans: list[_Plan] = []
+    for row in table.rows:
+        plan, problems = _plan_work_item(row, area_names, skills, planned)
+        if plan is not None:
+            plans.append(plan)
+        errors[row.line] = problems
+    result = _result(plans, errors)
+    if not apply or not result.ok:
+        return result
+
+    def stage(plan: _Plan) -> None:
+        add_work_item(plan.data, session=session)  # type: ignore[arg-type]
+
+    return _result(plans, _stage(plans, stage, session=session))
+
+
+# Exports ------------------------------------------------------------------------------------
+
+
+def _keys(session: Session) -> tuple[list[str], list[str]]:
+    """Area and skill keys in display order: the columns of a members file."""
+    return [a.key for a in list_areas(session=session)], [
+        s.key for s in list_skills(session=session)
+    ]
+
+
+def export_members_csv(*, session: Session) -> str:
+    """Everyone on the team (not those who left) in the members import format, without a BOM.
+
+    Serve it with `csvio.encode_download` for spreadsheets.
+    """
+    area_keys, skill_keys = _keys(session)
+    return csvio.write_members(
+        active_members(session=session), area_keys=area_keys, skill_keys=skill_keys
+    )
+
+
+def export_work_items_csv(*, session: Session) -> str:
+    """Every work item, done ones included, in the work items import format, without a BOM."""
+    items = list(session.exec(select(WorkItem).order_by(WorkItem.id)).all())
+    return csvio.write_work_items(publish_items(items, session=session))
+
+
+def example_members_csv(*, session: Session) -> str:
+    """A two-row members file with today's area and skill columns, to fill in."""
+    return csvio.example_members(*_keys(session))
+
+
+def example_work_items_csv(*, session: Session) -> str:
+    """A two-row work items file using today's areas and skills."""
+    return csvio.example_work_items(*_keys(session))

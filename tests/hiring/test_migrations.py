@@ -1,0 +1,84 @@
+"""The Alembic migrations build the whole schema on an empty database, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from click.testing import Result
+from sqlalchemy import create_engine, inspect, make_url, text
+from sqlmodel import Session, SQLModel, select
+
+from hiring import create_app
+from hiring.db import make_engine
+from team.models import Area, Settings
+from tests.conftest import PG_URL, TestConfig, _pg_url
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all: a new SQLite file, or a new PostgreSQL database."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = make_url(_pg_url())
+    name = f"hiring_mig_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _init_db(url: str, tmp_path: Path) -> Result:
+    app = create_app(TestConfig(url, tmp_path))
+    try:
+        return app.test_cli_runner().invoke(args=["init-db"])
+    finally:
+        app.extensions["engine"].dispose()
+
+
+def test_init_db_upgrades_an_empty_database_to_the_models(empty_database_url, tmp_path):
+    result = _init_db(empty_database_url, tmp_path)
+    assert result.exit_code == 0, result.output
+    engine = make_engine(empty_database_url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+        assert {t.name for t in SQLModel.metadata.sorted_tables} <= tables
+        assert "alembic_version" in tables
+        with engine.connect() as connection:
+            # Nothing in the models that the migrations do not create, and nothing extra.
+            diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        assert diff == []
+        with Session(engine) as session:
+            keys = [a.key for a in session.exec(select(Area).order_by(Area.position)).all()]
+            settings = session.get(Settings, 1)
+        assert keys == ["research", "engineering", "data"]
+        assert settings is not None and settings.velocities == (0.10, 0.35, 0.65, 1.00, 1.30)
+    finally:
+        engine.dispose()
+
+
+def test_init_db_twice_is_safe_and_keeps_admin_changes(empty_database_url, tmp_path):
+    assert _init_db(empty_database_url, tmp_path).exit_code == 0
+    engine = make_engine(empty_database_url)
+    try:
+        with Session(engine) as session:
+            area = session.exec(select(Area).where(Area.key == "data")).one()
+            area.name = "Data platform"
+            session.add(area)
+            session.commit()
+        assert _init_db(empty_database_url, tmp_path).exit_code == 0
+        with Session(engine) as session:
+            names = [a.name for a in session.exec(select(Area).order_by(Area.position)).all()]
+        assert names == ["ML research", "Software and ML engineering", "Data platform"]
+    finally:
+        engine.dispose()
