@@ -17,34 +17,73 @@ from team.models import Member
 from team.schemas import MemberCreate, WorkItemCreate
 
 SKILLS = {
-    "research": [("modeling", "Modeling"), ("experiments", "Experiment design"),
-                 ("signals", "Sensor signals")],
-    "engineering": [("backend", "Backend services"), ("mlops", "MLOps and deployment"),
-                    ("mobile", "Mobile SDKs")],
-    "data": [("pipelines", "Batch pipelines"), ("streaming", "Streaming"),
-             ("labeling", "Labelled datasets")],
+    "research": [
+        ("modeling", "Modeling"),
+        ("experiments", "Experiment design"),
+        ("signals", "Sensor signals"),
+    ],
+    "engineering": [
+        ("backend", "Backend services"),
+        ("mlops", "MLOps and deployment"),
+        ("mobile", "Mobile SDKs"),
+    ],
+    "data": [
+        ("pipelines", "Batch pipelines"),
+        ("streaming", "Streaming"),
+        ("labeling", "Labelled datasets"),
+    ],
 }
 
 # name, title, fte, (research, engineering, data), {skill: level}
 TEAM = [
-    ("Priya Raman", "Research lead", 1.0, (4, 2, 1),
-     {"modeling": 4, "experiments": 4, "signals": 3, "backend": 1}),
+    (
+        "Priya Raman",
+        "Research lead",
+        1.0,
+        (4, 2, 1),
+        {"modeling": 4, "experiments": 4, "signals": 3, "backend": 1},
+    ),
     ("Tomás Herrera", "ML engineer", 1.0, (2, 3, 1), {"modeling": 2, "backend": 3, "mlops": 3}),
-    ("Mei Chen", "Senior ML engineer", 1.0, (2, 4, 2),
-     {"backend": 4, "mlops": 4, "pipelines": 2, "modeling": 2}),
+    (
+        "Mei Chen",
+        "Senior ML engineer",
+        1.0,
+        (2, 4, 2),
+        {"backend": 4, "mlops": 4, "pipelines": 2, "modeling": 2},
+    ),
     ("Jonas Becker", "Backend engineer", 1.0, (1, 3, 1), {"backend": 3, "mobile": 3}),
-    ("Amara Okafor", "ML researcher", 0.8, (2, 2, 1),
-     {"modeling": 3, "experiments": 2, "signals": 2}),
-    ("Lukas Nowak", "Data engineer", 1.0, (1, 2, 3),
-     {"pipelines": 3, "streaming": 2, "labeling": 2}),
+    (
+        "Amara Okafor",
+        "ML researcher",
+        0.8,
+        (2, 2, 1),
+        {"modeling": 3, "experiments": 2, "signals": 2},
+    ),
+    (
+        "Lukas Nowak",
+        "Data engineer",
+        1.0,
+        (1, 2, 3),
+        {"pipelines": 3, "streaming": 2, "labeling": 2},
+    ),
     ("Sofia Rossi", "ML engineer", 1.0, (2, 3, 1), {"mlops": 3, "backend": 2, "modeling": 2}),
     ("Kenji Watanabe", "Mobile engineer", 1.0, (0, 3, 1), {"mobile": 4, "backend": 2}),
-    ("Hannah Schmidt", "Applied scientist", 0.6, (2, 2, 2),
-     {"experiments": 3, "labeling": 2, "modeling": 2}),
+    (
+        "Hannah Schmidt",
+        "Applied scientist",
+        0.6,
+        (2, 2, 2),
+        {"experiments": 3, "labeling": 2, "modeling": 2},
+    ),
     ("Diego Alvarez", "Junior ML engineer", 1.0, (1, 2, 1), {"backend": 2, "mlops": 1}),
     ("Fatima Zahra", "Analytics engineer", 0.5, (1, 1, 2), {"pipelines": 2, "labeling": 3}),
-    ("Oliver Grant", "Platform engineer", 1.0, (0, 3, 2),
-     {"backend": 3, "mlops": 2, "streaming": 2}),
+    (
+        "Oliver Grant",
+        "Platform engineer",
+        1.0,
+        (0, 3, 2),
+        {"backend": 3, "mlops": 2, "streaming": 2},
+    ),
 ]
 
 # title, area, points, status, skills
@@ -114,12 +153,19 @@ def load_demo(*, session: Session, password: str) -> list[tuple[str, str]] | Non
             create_skill(area, key, name, session=session)
     for name, title, fte, (research, engineering, data), skills in TEAM:
         levels = {"research": research, "engineering": engineering, "data": data}
-        member = MemberCreate(name=name, email=f"{_slug(name)}@example.com", title=title,
-                              fte=fte, levels=levels, skills=skills)
+        member = MemberCreate(
+            name=name,
+            email=f"{_slug(name)}@example.com",
+            title=title,
+            fte=fte,
+            levels=levels,
+            skills=skills,
+        )
         members.add_member(member, session=session, actor="demo")
     for title, area, points, status, skills in WORK:
-        item = WorkItemCreate(title=title, area=area, points=points, status=status,
-                              skills=skills.split(";"))
+        item = WorkItemCreate(
+            title=title, area=area, points=points, status=status, skills=skills.split(";")
+        )
         work.add_work_item(item, session=session)
     session.commit()
     for email, name, roles in USERS:

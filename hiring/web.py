@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Flask, redirect, url_for
 from flask_login import current_user
 
@@ -25,10 +27,20 @@ def init_app(app: Flask) -> None:
     from hiring.api import bp as api_bp
     from hiring.pages.areas import bp as areas_bp
     from hiring.pages.imports import bp as imports_bp
+    from hiring.pages.reports import bp as reports_bp
     from hiring.pages.team import bp as team_bp
     from hiring.pages.work import bp as work_bp
 
-    for blueprint in (auth_bp, admin_bp, team_bp, work_bp, areas_bp, imports_bp, api_bp):
+    for blueprint in (
+        auth_bp,
+        admin_bp,
+        team_bp,
+        work_bp,
+        areas_bp,
+        imports_bp,
+        reports_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
 
     @app.route("/")
@@ -47,5 +59,6 @@ def init_app(app: Flask) -> None:
         LEVEL_MEANINGS=LEVEL_MEANINGS,
         ROLE_NAMES=ROLE_NAMES,
         level_name=level_name,
+        inf=math.inf,
     )
     app.jinja_env.filters["number"] = number

@@ -57,3 +57,7 @@
     });
   });
 })();
+
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});
