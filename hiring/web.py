@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     from hiring.pages.areas import bp as areas_bp
     from hiring.pages.imports import bp as imports_bp
     from hiring.pages.reports import bp as reports_bp
+    from hiring.pages.settings import bp as settings_bp
     from hiring.pages.team import bp as team_bp
     from hiring.pages.work import bp as work_bp
 
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
         areas_bp,
         imports_bp,
         reports_bp,
+        settings_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel
 
 import hiring.models  # noqa: F401  (every table on the metadata)
 from hiring import create_app
+from hiring.accounts import passwords
 from hiring.accounts import service as accounts
 from hiring.config import Config
 from hiring.db import make_engine
@@ -31,6 +32,11 @@ from team.areas import seed_defaults
 from team.schemas import MemberCreate, WorkItemCreate
 
 PASSWORD = "correct horse battery"
+
+# Production hashing costs ~0.7 s a password on this machine's two cores; the suite makes and
+# logs in hundreds of users, so it hashes with argon2id at the lowest cost. The production
+# parameters are checked on their own in tests/hiring/test_passwords.py.
+passwords.set_cost(time_cost=1, memory_cost=1024, parallelism=1)
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 

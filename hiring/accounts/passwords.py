@@ -9,6 +9,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, used to keep timing even")
 
+
+def set_cost(*, time_cost: int, memory_cost: int, parallelism: int) -> None:
+    """Change the argon2id cost for new hashes; only the test suite lowers it, to stay fast.
+
+    Verification reads the parameters from each stored hash, so hashes of any cost still verify.
+    """
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    _DUMMY_HASH = _hasher.hash("not a real password, used to keep timing even")
+
+
 MIN_LENGTH = 8
 MAX_LENGTH = 1024  # argon2 hashes any length; the cap only stops request-sized inputs
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from hiring.access import TEAM_READERS, allow
@@ -42,10 +43,10 @@ def what_if_form(areas, members) -> WhatIfForm:
         setattr(
             Form,
             f"level_{area.key}",
-            SelectField(area.name, choices=[("", "—")] + LEVEL_CHOICES, default=""),
+            SelectField(area.name, choices=[SelectChoice("", "—"), *LEVEL_CHOICES], default=""),
         )
     form = Form(request.args)
-    form.remove.choices = [(m.id, m.name) for m in members]
+    form.remove.choices = [SelectChoice(m.id, m.name) for m in members]
     return form
 
 

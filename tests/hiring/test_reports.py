@@ -1,0 +1,132 @@
+"""The coverage report page and CSV: numbers as MODEL.md computes them, per role, what-if."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from sqlmodel import func, select
+
+from team.models import Member, Settings
+
+
+@pytest.fixture
+def small_team(make_member, make_work_item):
+    """One strong researcher and 10 points of research: T = 10 / (5 * 1.0) = 2 weeks.
+
+    A strong specialist in research doubles the speed there: 1 week, so pressure is 1 week (50%).
+    """
+    ada = make_member(name="Ada", levels={"research": 3, "engineering": 1, "data": 0})
+    make_work_item(title="Model", area="research", points=6)
+    make_work_item(title="Eval", area="research", points=4)
+    make_work_item(title="Shipped", area="data", points=50, status="done")
+    return ada
+
+
+def test_leadership_reads_the_forecast_and_the_weakest_area(client, as_role, small_team):
+    as_role("leadership")
+    page = client.get("/reports/coverage")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<div class="stat" id="forecast-weeks">2 weeks</div>' in html
+    assert '<div class="stat" id="weakest-area">ML research</div>' in html
+    assert "would save <strong>1 week</strong> (50% of the forecast)" in html
+
+
+def test_empty_team_with_work_cannot_finish(client, as_role, make_work_item):
+    make_work_item(area="data", points=3)
+    as_role("hiring_manager")
+    html = client.get("/reports/coverage").get_data(as_text=True)
+    assert "cannot be finished" in html
+    assert '<div class="stat" id="weakest-area">Data engineering</div>' in html
+
+
+@pytest.mark.parametrize("role, status", [("interviewer", 403), ("admin", 200)])
+def test_report_access(client, as_role, small_team, role, status):
+    as_role(role)
+    assert client.get("/reports/coverage").status_code == status
+    assert client.get("/reports/coverage.csv").status_code == status
+
+
+def test_csv_has_one_row_per_area_with_the_pressures(client, as_role, small_team):
+    as_role("leadership")
+    response = client.get("/reports/coverage.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r["area"] for r in rows] == ["research", "engineering", "data"]
+    research = rows[0]
+    assert float(research["demand_points"]) == 10
+    assert float(research["pressure_weeks"]) == pytest.approx(1.0, rel=1e-6)
+    assert float(research["forecast_weeks"]) == pytest.approx(2.0, rel=1e-6)
+    assert research["strong"] == "1"
+
+
+def test_what_if_adds_a_person_and_saves_nothing(client, as_role, db, small_team):
+    as_role("hiring_manager")
+    before = db.exec(select(func.count()).select_from(Member)).one()
+    page = client.get(
+        "/reports/coverage?what_if=1&name=Grace&fte=1&level_research=3"
+        "&level_engineering=1&level_data=1"
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "This would save <strong>1 week</strong>" in html
+    assert db.exec(select(func.count()).select_from(Member)).one() == before
+
+
+def test_what_if_removing_the_only_researcher_makes_the_work_unfinishable(
+    client, as_role, small_team
+):
+    as_role("leadership")
+    html = client.get(f"/reports/coverage?what_if=1&remove={small_team.id}").get_data(as_text=True)
+    assert "With this change the planned work cannot be finished." in html
+
+
+def test_what_if_with_a_bad_fte_is_a_form_error(client, as_role, small_team):
+    as_role("leadership")
+    page = client.get("/reports/coverage?what_if=1&fte=7&level_research=3")
+    assert page.status_code == 400
+    assert "Number must be between" in page.get_data(as_text=True)
+
+
+def test_settings_change_moves_the_forecast(client, as_role, post_admin_settings, small_team):
+    response = post_admin_settings(velocity_3="2", velocity_4="2.5")
+    assert response.status_code == 302
+    html = client.get("/reports/coverage").get_data(as_text=True)
+    assert '<div class="stat" id="forecast-weeks">1 week</div>' in html
+
+
+@pytest.fixture
+def post_admin_settings(client, as_role):
+    """Log in as an admin and post the settings form with the given overrides."""
+    from tests.conftest import post_form
+
+    as_role("admin")
+    defaults = {
+        "points_per_week": "5",
+        "velocity_0": "0.1",
+        "velocity_1": "0.35",
+        "velocity_2": "0.65",
+        "velocity_3": "1",
+        "velocity_4": "1.3",
+    }
+
+    def post(**overrides):
+        return post_form(client, "/admin/settings/", defaults | overrides)
+
+    return post
+
+
+def test_settings_that_do_not_rise_with_the_level_are_refused(db, post_admin_settings):
+    response = post_admin_settings(velocity_2="1.2")
+    assert response.status_code == 400
+    assert "must be higher than level 2" in response.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Settings, 1).velocity_2 == 0.65
+
+
+@pytest.mark.parametrize("role", ["hiring_manager", "leadership", "interviewer"])
+def test_only_admins_change_settings(client, as_role, role):
+    as_role(role)
+    assert client.get("/admin/settings/").status_code == 403
