@@ -204,13 +204,3 @@ def _area_rows(
             )
         )
     return tuple(report)
-
-
-def days_for(points: float, level: float, fte: float, velocities: Sequence[float]) -> float:
-    """Working days a ticket of `points` takes a person at `level` and `fte`.
-
-    A point is a strong person's day; a slower level takes 1/velocity days per point, and a
-    part-time person spreads those days over more calendar days.
-    """
-    speed = velocity_at(level, velocities) * fte
-    return math.inf if speed <= 0 else points / speed
