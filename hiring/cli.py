@@ -10,6 +10,7 @@ import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from hiring.accounts import service
@@ -47,6 +48,7 @@ def _fail(error: Exception) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the schema and seed the default areas and settings (safe to rerun)."""
     upgrade_database(current_app)
@@ -54,6 +56,7 @@ def init_db_command() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", required=True, help="The user's full name.")
 @click.option(
@@ -79,6 +82,7 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], password:
 
 
 @click.command("create-token")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default="CLI token", help="What the token is for.")
 def create_token_command(email: str, name: str) -> None:
@@ -95,6 +99,7 @@ def create_token_command(email: str, name: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--password", default=None, help="Password for the demo users (default: random).")
 def demo_command(password: str | None) -> None:
     """Fill an empty database with a demo team, planned work and one user per role.

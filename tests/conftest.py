@@ -25,7 +25,7 @@ from hiring import create_app
 from hiring.accounts import passwords
 from hiring.accounts import service as accounts
 from hiring.config import Config
-from hiring.db import make_engine
+from hiring.db import make_engine, write_intent
 from team import members as members_service
 from team import work as work_service
 from team.areas import seed_defaults
@@ -104,8 +104,13 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
-    """A session on the app's database, for arranging and checking rows."""
-    with Session(app.extensions["engine"], expire_on_commit=False) as session:
+    """A session on the app's database, for arranging and checking rows.
+
+    Its transactions begin deferred (SQLite's plain BEGIN): a test that reads through it must
+    not hold the write lock that the app's requests then wait for. Reads made before a request
+    see a snapshot: call `db.commit()` (or `db.rollback()`) before reading what a request wrote.
+    """
+    with write_intent(False), Session(app.extensions["engine"], expire_on_commit=False) as session:
         yield session
 
 

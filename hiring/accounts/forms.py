@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -19,7 +26,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"}
+        "Email",
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         "Password",
@@ -54,8 +63,9 @@ class RevokeForm(FlaskForm):
     """An empty form: the CSRF token is its content."""
 
 
-def _role_choices() -> list[tuple[str, str]]:
-    return list(ROLE_NAMES.items())
+def _role_choices() -> list[SelectChoice]:
+    """One checkbox per role (SelectChoice: WTForms 3.3 deprecates plain tuples)."""
+    return [SelectChoice(key, name) for key, name in ROLE_NAMES.items()]
 
 
 class InviteUserForm(FlaskForm):

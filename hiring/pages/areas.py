@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from hiring.access import allow
@@ -49,7 +49,10 @@ class RenameForm(FlaskForm):
 class MoveForm(FlaskForm):
     """Move an area one place up or down; the two buttons carry the direction."""
 
-    direction = SelectField(choices=[("up", "Up"), ("down", "Down")], validators=[DataRequired()])
+    direction = SelectField(
+        choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")],
+        validators=[DataRequired()],
+    )
 
 
 STEPS = {"up": -1, "down": 1}
