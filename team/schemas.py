@@ -7,9 +7,17 @@ that ids, versions or owners sent along are refused rather than silently written
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from team.models import WORK_STATUSES
 
@@ -19,7 +27,6 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
 Fte = Annotated[float, Field(gt=0, le=1)]
 Points = Annotated[float, Field(gt=0, le=1000)]
 ItemTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Key = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1)]
 
 
 def _no_control_chars(value: str | None) -> str | None:
@@ -27,6 +34,14 @@ def _no_control_chars(value: str | None) -> str | None:
     if value is not None and any(ord(ch) < 32 for ch in value):
         raise ValueError("must not contain control characters")
     return value
+
+
+# Keys are looked up in the database, where a NUL byte is an error on PostgreSQL: refuse them here.
+Key = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1),
+    AfterValidator(_no_control_chars),
+]
 
 
 class _Input(BaseModel):
@@ -139,9 +154,20 @@ def pydantic_fields(error: Exception) -> dict[str, list[str]]:
     """Turn a pydantic ValidationError into {field: [message]} named the way users send fields."""
     fields: dict[str, list[str]] = {}
     for item in getattr(error, "errors", lambda: [])():
-        loc = ".".join(str(part) for part in item.get("loc", ())) or "body"
+        parts = [str(part) for part in item.get("loc", ()) if part != "[key]"]
+        loc = ".".join(parts) or "body"
         message = item.get("msg", "is not valid")
         if item.get("type") == "extra_forbidden":
             message = "is not a field you can set"
         fields.setdefault(loc, []).append(message.removeprefix("Value error, "))
     return fields
+
+
+LevelKey = Literal["0", "1", "2", "3", "4"]
+
+
+class SettingsUpdate(_Input):
+    """A change to the settings; velocities may be sent for some levels only."""
+
+    points_per_week: Annotated[float, Field(gt=0, le=1000)] | None = None
+    velocity: dict[LevelKey, Annotated[float, Field(ge=0, le=100)]] | None = None

@@ -1,6 +1,6 @@
 """The vocabulary clients need first: areas with their skills, and the settings (read only).
 
-`PATCH /settings` belongs here too once admins may change settings through the API.
+`PATCH /settings` lives in hiring/api/reports.py beside the coverage report.
 """
 
 from __future__ import annotations

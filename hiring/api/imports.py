@@ -16,9 +16,21 @@ from hiring.api.openapi import operation
 from hiring.api.schemas import ImportCounts
 from hiring.db import get_session
 from hiring.errors import json_error
+from team import imports
+
+MEMBERS_CSV = (
+    "A members CSV file, UTF-8 with or without BOM. Header `name,email,title,fte,<area key>...,"
+    "<skill key>...` (area and skill columns optional, empty = 0); a row whose email exists "
+    "updates that member. Every row is imported, or none."
+)
+WORK_ITEMS_CSV = (
+    "A work items CSV file, UTF-8 with or without BOM. Header `title,area,points,status,skills` "
+    "(`status` optional, default `planned`; `skills` separated by `;`). Every row is imported, "
+    "or none."
+)
 
 
-def _answer(result) -> Response:  # TEMP until team.imports lands
+def _answer(result: imports.ImportResult) -> Response:
     """200 with the counts, or 422 naming every bad line of the file (nothing was written)."""
     if not result.ok:
         rows = {str(line): list(messages) for line, messages in sorted(result.errors.items())}
@@ -30,11 +42,9 @@ def _answer(result) -> Response:  # TEMP until team.imports lands
 
 @bp.post("/import/members")
 @allow(*TEAM_EDITORS)
-@operation("Import members from CSV", csv=True, response=ImportCounts)
+@operation("Import members from CSV", csv=MEMBERS_CSV, response=ImportCounts)
 def import_members():
     """Add the members of a CSV file and update those whose email exists, all or none."""
-    from team import imports  # TEMP
-
     text = csv_body()
     result = imports.import_members(text, session=get_session(), actor=g.api_user.email, apply=True)
     return _answer(result)
@@ -42,10 +52,8 @@ def import_members():
 
 @bp.post("/import/work-items")
 @allow(*TEAM_EDITORS)
-@operation("Import work items from CSV", csv=True, response=ImportCounts)
+@operation("Import work items from CSV", csv=WORK_ITEMS_CSV, response=ImportCounts)
 def import_work_items():
     """Add the work items of a CSV file, all or none."""
-    from team import imports  # TEMP
-
     result = imports.import_work_items(csv_body(), session=get_session(), apply=True)
     return _answer(result)

@@ -1,7 +1,8 @@
 """Reading what a client sent: JSON bodies, CSV bodies and query parameters, strictly.
 
 Unlike the pages, which forgive a hand-edited URL, the API answers every bad value with an error
-naming it: a script that sends `limit=5000` should learn that it got 500, not guess.
+naming it: a script that asks for `limit=5000` learns that 500 is the most, instead of
+silently getting fewer items than it thinks.
 """
 
 from __future__ import annotations
@@ -119,6 +120,9 @@ class QueryArgs:
         raw = (request.args.get(name) or "").strip()
         if len(raw) > max_length:
             self.errors[name] = [f"use at most {max_length} characters"]
+            return None
+        if any(ord(ch) < 32 for ch in raw):  # a NUL in a query is an error on PostgreSQL
+            self.errors[name] = ["must not contain control characters"]
             return None
         return raw or None
 

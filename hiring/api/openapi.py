@@ -15,7 +15,13 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, jsonify
 from pydantic import BaseModel
-from pydantic.json_schema import JsonSchemaMode, models_json_schema
+from pydantic.json_schema import (
+    GenerateJsonSchema,
+    JsonSchemaMode,
+    JsonSchemaValue,
+    models_json_schema,
+)
+from pydantic_core import core_schema
 from werkzeug.routing import Rule
 
 from hiring.access import POLICY_ATTR, public
@@ -28,7 +34,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 OPERATION_ATTR = "_api_operation"
 REF = "#/components/schemas/{model}"
-_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+_PARAM = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class Operation:
     response: type[BaseModel] | None = None
     status: int = 200
     body: type[BaseModel] | None = None
-    csv: bool = False
+    csv: str = ""  # the CSV file the body holds, described; empty for no CSV body
     query: tuple[str, ...] = ()
     conflict: bool = False
 
@@ -89,13 +95,6 @@ ERRORS: dict[int, tuple[str, str]] = {
     422: ("ValidationError", "Some values are not valid; `fields` (or `rows`) says which."),
 }
 
-CSV_DESCRIPTION = (
-    "A CSV file, UTF-8 with or without BOM. Members: header `name,email,title,fte,<area key>...,"
-    "<skill key>...` (area and skill columns optional, empty = 0); a row whose email exists "
-    "updates that member. Work items: header `title,area,points,status,skills` (`status` "
-    "optional, default `planned`; `skills` separated by `;`). All rows are imported or none."
-)
-
 
 def documented(app: Flask) -> Iterator[tuple[Rule, str, Callable[..., Any], Operation]]:
     """Every (rule, method, view, operation) of the API that carries an `@operation`."""
@@ -112,7 +111,7 @@ def documented(app: Flask) -> Iterator[tuple[Rule, str, Callable[..., Any], Oper
 
 def openapi_path(rule: Rule) -> str:
     """`/api/v1/members/<int:member_id>` as OpenAPI writes it under the server URL."""
-    path = _PARAM.sub(r"{\2}", rule.rule)
+    path = _PARAM.sub(r"{\3}", rule.rule)
     return path.removeprefix(bp.url_prefix or "") or "/"
 
 
@@ -121,7 +120,7 @@ def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
     integer, text = {"type": "integer", "minimum": 0}, {"type": "string"}
     return [
         {"name": name, "in": "path", "required": True, "schema": integer if kind == "int" else text}
-        for kind, name in _PARAM.findall(rule.rule)
+        for kind, _args, name in _PARAM.findall(rule.rule)
     ]
 
 
@@ -132,7 +131,7 @@ def _request_body(declared: Operation, refs: dict) -> dict[str, Any] | None:
         media = ("text/csv", "text/plain", "application/octet-stream")
         return {
             "required": True,
-            "description": CSV_DESCRIPTION,
+            "description": declared.csv,
             "content": {m: text for m in media},
         }
     if declared.body is None:
@@ -179,16 +178,36 @@ def _operation(
         "operationId": rule.endpoint.partition(".")[2],
         "summary": declared.summary,
         "description": f"{(view.__doc__ or '').strip()}\n\n{who}",
-        "parameters": _path_parameters(rule)
-        + [{"name": n, "in": "query", **QUERY_PARAMETERS[n]} for n in declared.query],
         "responses": _responses(rule, declared, policy, refs),
         "x-roles": roles,
     }
+    query = [{"name": n, "in": "query", **QUERY_PARAMETERS[n]} for n in declared.query]
+    if parameters := _path_parameters(rule) + query:
+        found["parameters"] = parameters
     if policy == "public":
         found["security"] = []
     if body := _request_body(declared, refs):
         found["requestBody"] = body
     return found
+
+
+class _NoNullInBodies(GenerateJsonSchema):
+    """Request bodies refuse null (leave a field out to keep its value), so none is offered.
+
+    The update models type their fields `X | None = None` only to tell "not sent" apart.
+    """
+
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
+        """`X | None` is just X in a body; answers keep their nulls."""
+        if self.mode == "validation":
+            return self.generate_inner(schema["schema"])
+        return super().nullable_schema(schema)
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        """A `None` default in a body means "unchanged", not a value to send."""
+        if self.mode == "validation" and schema.get("default", ...) is None:
+            return self.generate_inner(schema["schema"])
+        return super().default_schema(schema)
 
 
 def _schemas(app: Flask) -> tuple[dict, dict[str, Any]]:
@@ -201,7 +220,7 @@ def _schemas(app: Flask) -> tuple[dict, dict[str, Any]]:
             wanted[(declared.body, "validation")] = None
         if declared.response is not None:
             wanted[(declared.response, "serialization")] = None
-    refs, top = models_json_schema(list(wanted), ref_template=REF)
+    refs, top = models_json_schema(list(wanted), ref_template=REF, schema_generator=_NoNullInBodies)
     return refs, top.get("$defs", {})
 
 

@@ -17,6 +17,8 @@ from hiring.db import get_session
 from team import members as service
 from team.schemas import MemberCreate, MemberPublic, MemberUpdate
 
+MEMBER = "/members/<int:member_id>"
+
 
 def _member(member: MemberPublic, status: int = 200) -> Response:
     """A member as JSON; a new one also says where it lives."""
@@ -52,7 +54,7 @@ def create_member():
     return _member(member, 201)
 
 
-@bp.get("/members/<int:member_id>")
+@bp.get(MEMBER)
 @allow(*TEAM_READERS)
 @operation("Read a member", response=MemberPublic)
 def get_member(member_id: int):
@@ -60,7 +62,7 @@ def get_member(member_id: int):
     return _member(service.get_member(member_id, session=get_session()))
 
 
-@bp.patch("/members/<int:member_id>")
+@bp.patch(MEMBER)
 @allow(*TEAM_EDITORS)
 @operation("Change a member", body=MemberUpdate, response=MemberPublic, conflict=True)
 def update_member(member_id: int):
@@ -70,7 +72,7 @@ def update_member(member_id: int):
     return _member(member)
 
 
-@bp.delete("/members/<int:member_id>")
+@bp.delete(MEMBER)
 @allow(*TEAM_EDITORS)
 @operation("Mark a member as having left", response=MemberPublic)
 def mark_left(member_id: int):

@@ -16,6 +16,8 @@ from team.areas import list_areas
 from team.models import WORK_STATUSES
 from team.schemas import WorkItemCreate, WorkItemPublic, WorkItemUpdate
 
+ITEM = "/work-items/<int:item_id>"
+
 
 def _item(item: WorkItemPublic, status: int = 200) -> Response:
     """A work item as JSON; a new one also says where it lives."""
@@ -52,7 +54,7 @@ def create_work_item():
     return _item(item, 201)
 
 
-@bp.get("/work-items/<int:item_id>")
+@bp.get(ITEM)
 @allow(*TEAM_READERS)
 @operation("Read a work item", response=WorkItemPublic)
 def get_work_item(item_id: int):
@@ -60,7 +62,7 @@ def get_work_item(item_id: int):
     return _item(service.get_work_item(item_id, session=get_session()))
 
 
-@bp.patch("/work-items/<int:item_id>")
+@bp.patch(ITEM)
 @allow(*TEAM_EDITORS)
 @operation("Change a work item", body=WorkItemUpdate, response=WorkItemPublic)
 def update_work_item(item_id: int):
@@ -69,7 +71,7 @@ def update_work_item(item_id: int):
     return _item(service.update_work_item(item_id, data, session=get_session()))
 
 
-@bp.delete("/work-items/<int:item_id>")
+@bp.delete(ITEM)
 @allow(*TEAM_EDITORS)
 @operation("Delete a work item", status=204)
 def delete_work_item(item_id: int):

@@ -1,0 +1,103 @@
+"""Reports and settings for integrations: `GET /coverage` and `PATCH /settings` (API.md)."""
+
+from __future__ import annotations
+
+import math
+
+from flask import jsonify
+from pydantic import BaseModel, Field
+
+from hiring.access import TEAM_READERS, allow
+from hiring.api import bp
+from hiring.api.inputs import json_body
+from hiring.api.openapi import operation
+from hiring.db import get_session
+from team.areas import settings_public
+from team.report import CoverageReport, coverage_report
+from team.schemas import SettingsPublic, SettingsUpdate
+from team.settings import update_settings
+
+
+class AreaCoveragePublic(BaseModel):
+    """One area of the coverage report."""
+
+    key: str
+    name: str
+    demand_points: float
+    demand_share: float
+    members_by_level: list[int] = Field(description="Members at level 0, 1, 2, 3 and 4.")
+    strong_or_better: int
+    pressure_weeks: float | None = Field(
+        description="Weeks one more strong full-time specialist here would save; null if the "
+        "forecast is infinite."
+    )
+    pressure_share: float | None
+
+
+class AllocationPublic(BaseModel):
+    """A member's share of time per area in the plan that finishes soonest."""
+
+    member_id: int
+    shares: dict[str, float]
+
+
+class CoveragePublic(BaseModel):
+    """The coverage report (MODEL.md): forecast, weakest area, per-area aggregates, plan."""
+
+    forecast_weeks: float | None = Field(description="null when the work cannot be finished")
+    points_per_week: float
+    weakest_area: str | None
+    areas: list[AreaCoveragePublic]
+    allocation: list[AllocationPublic]
+
+
+def coverage_public(report: CoverageReport) -> CoveragePublic:
+    """The report in the API's shape; infinities become null."""
+    finite = math.isfinite(report.forecast_weeks)
+    return CoveragePublic(
+        forecast_weeks=report.forecast_weeks if finite else None,
+        points_per_week=report.points_per_week,
+        weakest_area=report.weakest_area,
+        areas=[
+            AreaCoveragePublic(
+                key=a.key,
+                name=a.name,
+                demand_points=a.demand_points,
+                demand_share=a.demand_share,
+                members_by_level=list(a.members_by_level),
+                strong_or_better=a.strong_or_better,
+                pressure_weeks=a.pressure_weeks,
+                pressure_share=a.pressure_share,
+            )
+            for a in report.areas
+        ],
+        allocation=[
+            AllocationPublic(member_id=p.member_id, shares=dict(p.shares))
+            for p in report.allocation
+        ],
+    )
+
+
+@bp.get("/coverage")
+@allow(*TEAM_READERS)
+@operation(
+    "The coverage report: forecast, weakest area and per-area aggregates", response=CoveragePublic
+)
+def get_coverage():
+    """The forecast for the planned work and what holds the team back, computed now."""
+    report = coverage_report(session=get_session())
+    return jsonify(coverage_public(report).model_dump(mode="json"))
+
+
+@bp.patch("/settings")
+@allow("admin")
+@operation(
+    "Change the velocity table and/or points per week", body=SettingsUpdate, response=SettingsPublic
+)
+def patch_settings():
+    """Change settings; velocities that would not rise with the level are refused (422)."""
+    change = json_body(SettingsUpdate)
+    velocities = {int(level): value for level, value in (change.velocity or {}).items()}
+    db = get_session()
+    update_settings(session=db, points_per_week=change.points_per_week, velocities=velocities)
+    return jsonify(settings_public(session=db).model_dump(mode="json"))

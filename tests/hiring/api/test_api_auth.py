@@ -1,0 +1,231 @@
+"""Who may call what: bearer tokens only (never the login cookie), 401/403 as JSON errors.
+
+The expected roles are written out from API.md's table rather than read from the code, so a
+policy that drifts from the contract fails here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hiring.accounts import service as accounts
+from hiring.accounts.models import ROLES
+from team.models import Member, WorkItem
+
+API = "/api/v1"
+ANY = frozenset(ROLES)
+READ = frozenset({"hiring_manager", "leadership", "admin"})
+WRITE = frozenset({"hiring_manager", "admin"})
+
+# (method, path with {id} for an existing row, roles admitted): API.md, "Resources".
+CONTRACT = [
+    ("GET", "/areas", ANY),
+    ("GET", "/settings", ANY),
+    ("PATCH", "/settings", frozenset({"admin"})),
+    ("GET", "/coverage", READ),
+    ("GET", "/members", READ),
+    ("POST", "/members", WRITE),
+    ("GET", "/members/{id}", READ),
+    ("PATCH", "/members/{id}", WRITE),
+    ("DELETE", "/members/{id}", WRITE),
+    ("GET", "/work-items", READ),
+    ("POST", "/work-items", WRITE),
+    ("GET", "/work-items/{id}", READ),
+    ("PATCH", "/work-items/{id}", WRITE),
+    ("DELETE", "/work-items/{id}", WRITE),
+    ("POST", "/import/members", WRITE),
+    ("POST", "/import/work-items", WRITE),
+]
+PUBLIC = [("GET", "/openapi.json")]
+BODIES = {
+    "/settings": {"points_per_week": 5},
+    "/members": {"name": "New", "email": "new@example.com"},
+    "/work-items": {"title": "New", "area": "data", "points": 1},
+}
+CSV = {
+    "/import/members": "name,email\nNew,new@example.com\n",
+    "/import/work-items": "title,area,points\nNew,data,1\n",
+}
+DENIED = [(method, path, role) for method, path, roles in CONTRACT for role in sorted(ANY - roles)]
+
+
+def _call(client, method: str, path: str, ids: dict[str, int] | None = None):
+    """Call one route the way a real client would, with a valid body where it takes one."""
+    kind = path.split("/")[1]
+    url = API + path.replace("{id}", str((ids or {}).get(kind, 1)))
+    kwargs: dict = {}
+    if path in CSV:
+        kwargs = {"data": CSV[path], "content_type": "text/csv"}
+    elif method in ("POST", "PATCH"):
+        kwargs = {"json": BODIES.get(path, {"title": "Changed"})}
+    return client.open(url, method=method, **kwargs)
+
+
+@pytest.fixture
+def rows(make_member, make_work_item, count):
+    """One member and one work item, and a way to see that nothing else changed."""
+    ids = {"members": make_member().id, "work-items": make_work_item().id}
+
+    def unchanged() -> bool:
+        return (count(Member), count(WorkItem)) == (1, 1)
+
+    return ids, unchanged
+
+
+def _assert_error(response, status: int, code: str) -> None:
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/json"
+    assert response.get_json()["error"]["code"] == code
+    assert response.get_json()["error"]["message"]
+
+
+def test_the_contract_table_covers_every_api_route(app):
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            path = re.sub(r"<[^>]+>", "{id}", rule.rule.removeprefix(API))
+            routes |= {(m, path) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes == {(m, p) for m, p, _r in CONTRACT} | set(PUBLIC)
+
+
+@pytest.mark.parametrize(("method", "path", "_roles"), CONTRACT)
+def test_no_token_is_401_json_never_a_login_redirect(app, rows, method, path, _roles):
+    ids, unchanged = rows
+    response = _call(app.test_client(), method, path, ids)
+    _assert_error(response, 401, "unauthorized")
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert unchanged()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer hg_not-a-real-token",
+        "Bearer ",
+        "Bearer",
+        "Basic dXNlcjpwYXNz",
+        "hg_token-without-scheme",
+        "Bearer " + "x" * 5000,
+    ],
+    ids=["unknown", "empty", "bare", "basic", "no-scheme", "huge"],
+)
+def test_a_bad_authorization_header_is_401(app, rows, header):
+    ids, unchanged = rows
+    client = app.test_client(use_cookies=False)
+    client.environ_base["HTTP_AUTHORIZATION"] = header
+    for method, path, _roles in CONTRACT:
+        _assert_error(_call(client, method, path, ids), 401, "unauthorized")
+    assert unchanged()
+
+
+def test_a_revoked_token_is_401(db, make_user, token_for, bearer, rows):
+    _ids, unchanged = rows
+    user = make_user("admin")
+    client = bearer(token_for(user))
+    assert client.get(f"{API}/members").status_code == 200
+    token_id = accounts.list_tokens(user.id, session=db)[0].id
+    accounts.revoke_token(user.id, token_id, session=db)
+    db.rollback()
+    _assert_error(client.get(f"{API}/members"), 401, "unauthorized")
+    _assert_error(client.post(f"{API}/members", json=BODIES["/members"]), 401, "unauthorized")
+    assert unchanged()
+
+
+def test_a_disabled_users_token_is_401_and_works_again_when_enabled(
+    db, make_user, token_for, bearer, rows
+):
+    _ids, unchanged = rows
+    admin = make_user("admin")
+    user = make_user("hiring_manager")
+    client = bearer(token_for(user))
+    assert client.get(f"{API}/members").status_code == 200
+    accounts.update_user(
+        user.id,
+        name=user.name,
+        roles=["hiring_manager"],
+        active=False,
+        acting_user_id=admin.id,
+        session=db,
+    )
+    db.rollback()
+    _assert_error(client.get(f"{API}/members"), 401, "unauthorized")
+    _assert_error(client.post(f"{API}/members", json=BODIES["/members"]), 401, "unauthorized")
+    assert unchanged()
+    accounts.update_user(
+        user.id,
+        name=user.name,
+        roles=["hiring_manager"],
+        active=True,
+        acting_user_id=admin.id,
+        session=db,
+    )
+    db.rollback()
+    assert client.get(f"{API}/members").status_code == 200
+
+
+def test_a_login_cookie_alone_does_not_authenticate(client, as_role, rows):
+    _ids, unchanged = rows
+    as_role("admin")
+    assert client.get("/team/members").status_code == 200  # the page client is logged in
+    _assert_error(client.get(f"{API}/members"), 401, "unauthorized")
+    # No CSRF token either: the API neither needs one nor lets the cookie stand in for a token.
+    _assert_error(client.post(f"{API}/members", json=BODIES["/members"]), 401, "unauthorized")
+    _assert_error(client.delete(f"{API}/members/1"), 401, "unauthorized")
+    assert unchanged()
+
+
+def test_a_token_works_without_a_csrf_token_and_sets_no_cookie(api, count):
+    response = api("admin").post(f"{API}/members", json=BODIES["/members"])
+    assert response.status_code == 201
+    assert "Set-Cookie" not in response.headers
+    assert count(Member) == 1
+
+
+def test_the_token_acts_for_its_own_user_not_the_cookies(client, as_role, make_user, token_for):
+    as_role("admin")
+    reader = make_user("interviewer")
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token_for(reader)}"
+    _assert_error(client.get(f"{API}/members"), 403, "forbidden")
+
+
+@pytest.mark.parametrize(("method", "path", "role"), DENIED)
+def test_roles_outside_the_contract_get_403(api, rows, method, path, role):
+    ids, unchanged = rows
+    response = _call(api(role), method, path, ids)
+    _assert_error(response, 403, "forbidden")
+    assert unchanged()
+
+
+@pytest.mark.parametrize("role", sorted(READ))
+def test_readers_read_team_and_work(api, rows, role):
+    ids, _unchanged = rows
+    client = api(role)
+    for method, path, roles in CONTRACT:
+        if method == "GET" and role in roles:
+            assert _call(client, method, path, ids).status_code == 200, path
+
+
+def test_a_user_with_several_roles_gets_the_union(api, rows):
+    ids, _unchanged = rows
+    client = api("interviewer", "leadership")
+    assert client.get(f"{API}/members/{ids['members']}").status_code == 200
+    _assert_error(client.delete(f"{API}/members/{ids['members']}"), 403, "forbidden")
+
+
+def test_unknown_api_paths_and_methods_answer_json(api):
+    client = api("admin")
+    _assert_error(client.get(f"{API}/nothing-here"), 404, "not_found")
+    _assert_error(client.put(f"{API}/members/1", json={}), 405, "method_not_allowed")
+
+
+@pytest.mark.parametrize("resource", ["members", "work-items"])
+@pytest.mark.parametrize("number", ["2147483648", "99999999999999999999", "-1", "01x"])
+def test_ids_out_of_range_are_404_not_a_crash(api, rows, resource, number):
+    _ids, unchanged = rows
+    client = api("admin")
+    for method in ("GET", "PATCH", "DELETE"):
+        response = client.open(f"{API}/{resource}/{number}", method=method, json={"title": "x"})
+        _assert_error(response, 404, "not_found")
+    assert unchanged()
