@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from team.errors import Conflict, InvalidInput, NotFound
@@ -85,6 +86,19 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return json_error(409, error.message, error.fields)
         return render_template("errors/error.html", code=409, message=error.message), 409
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(error: IntegrityError):
+        # Two requests racing for the same unique value (an email, a key): the loser is told,
+        # as a check before the write would have told it, rather than given a 500.
+        from hiring.db import get_session
+
+        get_session().rollback()
+        app.logger.info("integrity error on %s %s: %s", request.method, request.path, error.orig)
+        message = "That conflicts with a change made at the same moment; reload and try again."
+        if wants_json():
+            return json_error(409, message)
+        return render_template("errors/error.html", code=409, message=message), 409
 
     @app.errorhandler(Exception)
     def _crash(error: Exception):

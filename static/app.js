@@ -50,7 +50,9 @@
   document.querySelectorAll("[data-toggle-skills]").forEach(function (button) {
     var table = document.getElementById(button.getAttribute("data-toggle-skills"));
     if (!table) return;
-    button.addEventListener("click", function () {
+    // Without JavaScript the button is a link to ?skills=1; with it, no reload is needed.
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
       var shown = table.classList.toggle("show-skills");
       button.textContent = shown ? "Hide skills" : "Show skills";
       button.setAttribute("aria-pressed", shown ? "true" : "false");

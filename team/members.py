@@ -6,19 +6,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, desc, or_
 from sqlmodel import Session, col, func, select
 
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import Area, Member, MemberLevel, MemberSkill, RatingChange, Skill, utcnow
 from team.schemas import MemberCreate, MemberPublic, MemberUpdate
 
-SORTS = {
-    "name": (Member.name, Member.id),
+# Names sort ignoring case, so that the order is the same on SQLite and PostgreSQL.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": (func.lower(Member.name), Member.id),
     "email": (Member.email, Member.id),
-    "title": (Member.title, Member.name),
-    "fte": (Member.fte, Member.name),
+    "title": (func.lower(Member.title), func.lower(Member.name), Member.id),
+    "fte": (Member.fte, func.lower(Member.name), Member.id),
 }
 
 
@@ -67,6 +69,14 @@ def _ratings(member_ids: list[int], session: Session) -> tuple[dict, dict]:
     return levels, skills
 
 
+def _contains(search: str) -> str:
+    """A LIKE pattern (escape character `\\`) finding `search` literally, `%` and `_` included."""
+    text = search.strip().lower()
+    for char in ("\\", "%", "_"):
+        text = text.replace(char, "\\" + char)
+    return f"%{text}%"
+
+
 def _public(member: Member, levels: Mapping[str, int], skills: Mapping[str, int]) -> MemberPublic:
     return MemberPublic(
         id=member.id or 0,
@@ -104,17 +114,17 @@ def list_members(
     elif active is False:
         query = query.where(col(Member.left_at).is_not(None))
     if search:
-        pattern = f"%{search.strip().lower()}%"
+        pattern = _contains(search)
         query = query.where(
             or_(
-                func.lower(Member.name).like(pattern),
-                func.lower(Member.email).like(pattern),
-                func.lower(Member.title).like(pattern),
+                func.lower(Member.name).like(pattern, escape="\\"),
+                func.lower(Member.email).like(pattern, escape="\\"),
+                func.lower(Member.title).like(pattern, escape="\\"),
             )
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     order = SORTS.get(sort, SORTS["name"])
-    order_by = [col(c).desc() for c in order] if descending else list(order)
+    order_by = [desc(c) for c in order] if descending else list(order)
     rows = session.exec(query.order_by(*order_by).limit(limit).offset(offset)).all()
     return publish(rows, session=session), total
 
@@ -122,7 +132,9 @@ def list_members(
 def active_members(*, session: Session) -> list[MemberPublic]:
     """Everyone still on the team, with ratings: the input of the matrix and the forecast."""
     rows = session.exec(
-        select(Member).where(col(Member.left_at).is_(None)).order_by(Member.name, Member.id)
+        select(Member)
+        .where(col(Member.left_at).is_(None))
+        .order_by(func.lower(Member.name), col(Member.id))
     ).all()
     return publish(rows, session=session)
 

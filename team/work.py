@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, delete
+from sqlalchemy import case, delete, desc
 from sqlmodel import Session, col, func, select
 
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import Area, Skill, WorkItem, WorkItemSkill, utcnow
 from team.schemas import WorkItemCreate, WorkItemPublic, WorkItemUpdate
 
-SORTS = {
-    "title": (WorkItem.title, WorkItem.id),
+SORTS: dict[str, tuple[Any, ...]] = {
+    "title": (func.lower(WorkItem.title), WorkItem.id),  # same order on SQLite and PostgreSQL
     "points": (WorkItem.points, WorkItem.id),
     "status": (WorkItem.status, WorkItem.id),
     "id": (WorkItem.id,),
 }
+
+
+def _contains(search: str) -> str:
+    """A LIKE pattern (escape `\\`) that finds `search` literally, so `%` matches only `%`."""
+    text = search.strip().lower()
+    for char in ("\\", "%", "_"):
+        text = text.replace(char, "\\" + char)
+    return f"%{text}%"
 
 
 def _area_by_key(key: str, session: Session) -> Area:
@@ -72,10 +81,10 @@ def list_work_items(
     if status:
         query = query.where(WorkItem.status == status)
     if search:
-        query = query.where(func.lower(WorkItem.title).like(f"%{search.strip().lower()}%"))
+        query = query.where(func.lower(WorkItem.title).like(_contains(search), escape="\\"))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     order = SORTS.get(sort, SORTS["id"])
-    order_by = [col(c).desc() for c in order] if descending else list(order)
+    order_by = [desc(c) for c in order] if descending else list(order)
     rows = list(session.exec(query.order_by(*order_by).limit(limit).offset(offset)).all())
     return publish(rows, session=session), total
 

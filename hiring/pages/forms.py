@@ -16,8 +16,18 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from hiring.forms import apply_errors
+from team.errors import Conflict, InvalidInput
 from team.levels import LEVEL_NAMES
 from team.models import WORK_STATUSES, Area, Skill
 
@@ -27,15 +37,35 @@ LEVEL_CHOICES = [SelectChoice(str(i), f"{name} ({i})") for i, name in enumerate(
 STATUS_NAMES = {"planned": "Planned", "in_progress": "In progress", "done": "Done"}
 
 
+class MoreThanZero:
+    """Points are more than 0 (MODEL.md) and at most `at_most`; NaN and infinity are refused.
+
+    WTForms' NumberRange is inclusive, so it cannot say "more than 0" the way the API does.
+    """
+
+    def __init__(self, at_most: float) -> None:
+        self.at_most = at_most
+        self.message = f"Must be more than 0 and at most {at_most:g}."
+
+    def __call__(self, _form: FlaskForm, field) -> None:  # noqa: ANN001 - a WTForms field
+        value = field.data
+        if value is None or not value.is_finite() or not 0 < value <= self.at_most:
+            raise ValidationError(self.message)
+
+
 class MemberForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = StringField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     title = StringField("Title", validators=[Optional(), Length(max=120)])
+    # places=None shows a stored value as it is: rounding it for display (0.125 -> "0.12")
+    # would silently change it when the form is saved unchanged.
     fte = DecimalField(
         "FTE",
-        places=2,
+        places=None,
         default=1,
-        validators=[DataRequired(), NumberRange(min=0.01, max=1)],
+        # InputRequired, not DataRequired: 0 must get the range message, and "abc" the
+        # "not a number" one, instead of both being told the field is missing.
+        validators=[InputRequired(), NumberRange(min=0.01, max=1)],
         description="Share of a full-time week they work on the team, from 0.01 to 1.",
     )
     version = HiddenField()
@@ -63,8 +93,8 @@ class WorkItemForm(FlaskForm):
     area = SelectField("Area", validators=[DataRequired()])
     points = DecimalField(
         "Points",
-        places=1,
-        validators=[DataRequired(), NumberRange(min=0.1, max=1000)],
+        places=None,  # as for FTE: never round a stored value on its way through the form
+        validators=[InputRequired(), MoreThanZero(at_most=1000)],
         description="Estimated as if a strong person did it; 1 point is about a day.",
     )
     status = SelectField(
@@ -92,3 +122,11 @@ class StatusForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An action button's form: only the CSRF token."""
+
+
+def show_service_error(form: FlaskForm, error: InvalidInput | Conflict) -> None:
+    """Put a service error on the fields it names, or above the form when it names none."""
+    if error.fields:
+        apply_errors(form, error.fields)
+    else:
+        form.form_errors.append(error.message)

@@ -12,14 +12,15 @@ from pydantic import ValidationError
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
 from hiring.db import get_session
 from hiring.forms import apply_errors
-from hiring.pages.forms import ConfirmForm, member_form
-from hiring.pages.listing import page_args
+from hiring.pages.forms import ConfirmForm, member_form, show_service_error
+from hiring.pages.listing import no_overflowing_ids, page_args
 from team import members as service
 from team.areas import list_areas, list_skills
 from team.errors import Conflict, InvalidInput, NotFound
 from team.schemas import MemberCreate, MemberUpdate, pydantic_fields
 
 bp = Blueprint("team", __name__, url_prefix="/team")
+bp.url_value_preprocessor(no_overflowing_ids)
 
 
 @bp.route("/")
@@ -42,6 +43,7 @@ def list_members():
     """Members with search, sorting and pages; those who left are shown on request."""
     args = page_args(sorts=service.SORTS, default_sort="name")
     show = request.args.get("show", "active")
+    show = show if show in ("active", "left", "all") else "active"
     active = {"active": True, "left": False}.get(show)
     members, total = service.list_members(
         session=get_session(),
@@ -87,7 +89,7 @@ def new_member():
         except ValidationError as error:
             apply_errors(form, pydantic_fields(error))
         except (InvalidInput, Conflict) as error:
-            apply_errors(form, error.fields or {"": [error.message]})
+            show_service_error(form, error)
         else:
             flash(f"{member.name} added to the team.", "success")
             return redirect(url_for("team.member", member_id=member.id))
@@ -146,7 +148,7 @@ def edit_member(member_id: int):
         except ValidationError as error:
             apply_errors(form, pydantic_fields(error))
         except (InvalidInput, Conflict) as error:
-            apply_errors(form, error.fields or {"": [error.message]})
+            show_service_error(form, error)
             if isinstance(error, Conflict) and not error.fields:
                 return render_template(
                     "team/member_form.html", form=form, areas=areas, skills=skills, member=current

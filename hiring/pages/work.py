@@ -8,8 +8,14 @@ from pydantic import ValidationError
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
 from hiring.db import get_session
 from hiring.forms import apply_errors
-from hiring.pages.forms import STATUS_NAMES, ConfirmForm, StatusForm, work_item_form
-from hiring.pages.listing import page_args
+from hiring.pages.forms import (
+    STATUS_NAMES,
+    ConfirmForm,
+    StatusForm,
+    show_service_error,
+    work_item_form,
+)
+from hiring.pages.listing import no_overflowing_ids, page_args
 from team import work as service
 from team.areas import list_areas, list_skills
 from team.errors import Conflict, InvalidInput, NotFound
@@ -17,6 +23,7 @@ from team.models import WORK_STATUSES
 from team.schemas import WorkItemCreate, WorkItemUpdate, pydantic_fields
 
 bp = Blueprint("work", __name__, url_prefix="/work")
+bp.url_value_preprocessor(no_overflowing_ids)
 
 
 @bp.route("/")
@@ -77,7 +84,7 @@ def new_item():
         except ValidationError as error:
             apply_errors(form, pydantic_fields(error))
         except (InvalidInput, Conflict) as error:
-            apply_errors(form, error.fields)
+            show_service_error(form, error)
         else:
             flash(f"Added “{item.title}”.", "success")
             return redirect(url_for("work.list_items"))
@@ -109,8 +116,8 @@ def edit_item(item_id: int):
         except ValidationError as error:
             apply_errors(form, pydantic_fields(error))
         except (InvalidInput, Conflict) as error:
-            apply_errors(form, error.fields or {"": [error.message]})
-            if isinstance(error, Conflict):
+            show_service_error(form, error)
+            if isinstance(error, Conflict) and not error.fields:
                 return render_template("work/form.html", form=form, item=current), 409
         else:
             flash("Changes saved.", "success")
@@ -152,4 +159,4 @@ def delete_item(item_id: int):
 
 
 def _same_site(url: str | None) -> bool:
-    return bool(url) and url.startswith(request.host_url)
+    return url is not None and url.startswith(request.host_url)
