@@ -18,6 +18,7 @@ from team.coverage import AreaCoverage, CoverageItem, CoverageMember, SkillCover
 from team.forecast import ForecastMember, Pressures, pressures, velocity_at
 from team.members import active_members
 from team.schemas import MemberPublic
+from team.sizing import Quickest, TicketTime, days_for, quickest_by_area, ticket_times
 from team.work import open_items
 
 WHAT_IF_ID = -1  # the hypothetical person's id in a what-if plan; real ids are positive
@@ -204,3 +205,39 @@ def _area_rows(
             )
         )
     return tuple(report)
+
+
+@dataclass(frozen=True)
+class AreaTickets:
+    """One area's open tickets as one person would take them."""
+
+    key: str
+    name: str
+    level: int
+    days_per_point: float
+    tickets: tuple[TicketTime, ...]
+
+
+def member_ticket_sizes(member: MemberPublic, *, session: Session) -> tuple[AreaTickets, ...]:
+    """Each area's open tickets sized for `member` (the seed's personalised ticket sizes)."""
+    velocities = get_settings(session=session).velocities
+    items = open_items(session=session)
+    return tuple(
+        AreaTickets(
+            key=area.key,
+            name=area.name,
+            level=member.levels.get(area.key, 0),
+            days_per_point=days_for(1.0, member.levels.get(area.key, 0), member.fte, velocities),
+            tickets=tuple(
+                ticket_times(member, [i for i in items if i.area == area.key], velocities)
+            ),
+        )
+        for area in list_areas(session=session)
+    )
+
+
+def quickest_people(*, session: Session, top: int = 2) -> Mapping[str, tuple[Quickest, ...]]:
+    """Per area, who on the team would finish its tickets fastest."""
+    velocities = get_settings(session=session).velocities
+    keys = [a.key for a in list_areas(session=session)]
+    return quickest_by_area(active_members(session=session), keys, velocities, top=top)

@@ -17,6 +17,7 @@ from hiring.pages.listing import no_overflowing_ids, page_args
 from team import members as service
 from team.areas import list_areas, list_skills
 from team.errors import Conflict, InvalidInput, NotFound
+from team.report import member_ticket_sizes
 from team.schemas import MemberCreate, MemberUpdate, pydantic_fields
 
 bp = Blueprint("team", __name__, url_prefix="/team")
@@ -114,6 +115,7 @@ def member(member_id: int):
         areas=list_areas(session=db),
         skills=list_skills(session=db),
         history=service.rating_history(session=db, member_id=member_id),
+        sizes=member_ticket_sizes(found, session=db) if found.active else (),
         leave_form=ConfirmForm(),
     )
 

@@ -20,6 +20,7 @@ from team import work as service
 from team.areas import list_areas, list_skills
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import WORK_STATUSES
+from team.report import quickest_people
 from team.schemas import WorkItemCreate, WorkItemUpdate, pydantic_fields
 
 bp = Blueprint("work", __name__, url_prefix="/work")
@@ -57,6 +58,7 @@ def list_items():
         status=status,
         statuses=STATUS_NAMES,
         totals=service.area_totals(session=db),
+        quickest=quickest_people(session=db),
         status_form=StatusForm(),
         confirm_form=ConfirmForm(),
     )

@@ -130,3 +130,31 @@ def test_settings_that_do_not_rise_with_the_level_are_refused(db, post_admin_set
 def test_only_admins_change_settings(client, as_role, role):
     as_role(role)
     assert client.get("/admin/settings/").status_code == 403
+
+
+def test_member_page_sizes_open_tickets_for_that_person(
+    client, as_role, make_member, make_work_item
+):
+    ada = make_member(name="Ada Byron", levels={"research": 1, "engineering": 3, "data": 0})
+    make_work_item(title="Model the drift", area="research", points=3)
+    make_work_item(title="Old one", area="research", points=3, status="done")
+    as_role("leadership")
+    html = client.get(f"/team/members/{ada.id}").get_data(as_text=True)
+    # 3 points / velocity(basic) 0.35 = 8.57 days; a strong engineer takes 3 days.
+    assert "A 3-point ticket: about <strong>8.6 days</strong> for Ada." in html
+    assert "A 3-point ticket: about <strong>3 days</strong> for Ada." in html
+    assert "Model the drift" in html and "Old one" not in html
+
+
+def test_work_list_names_who_would_finish_each_ticket_soonest(
+    client, as_role, make_member, make_work_item
+):
+    make_member(name="Slow", levels={"data": 1})
+    make_member(name="Fast", levels={"data": 4}, fte=1.0)
+    make_member(name="Half", levels={"data": 4}, fte=0.5)
+    make_work_item(title="Pipeline", area="data", points=2.6)
+    as_role("hiring_manager")
+    html = client.get("/work/").get_data(as_text=True)
+    # Fast: 2.6 / 1.3 = 2 days; Half: 2.6 / 0.65 = 4 days; Slow (2.6 / 0.35) is third.
+    assert 'Fast <span class="text-secondary">2 d</span><br>Half' in html
+    assert "Slow <span" not in html
