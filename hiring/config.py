@@ -61,5 +61,8 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # A CSV import's confirm form sends the previewed file back as a form field; Flask's default
+    # of 500 kB per field would refuse big files that the upload step took.
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the login session
     SQL_ECHO = False

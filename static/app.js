@@ -60,6 +60,16 @@
   });
 })();
 
+// A double-clicked submit must not post twice (a CSV import confirmed twice would add every
+// work item twice): the first submit disables the form's buttons.
+document.querySelectorAll("form[method=post]").forEach(function (form) {
+  form.addEventListener("submit", function () {
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
+});
+
 document.querySelectorAll("[data-print]").forEach(function (button) {
   button.addEventListener("click", function () { window.print(); });
 });

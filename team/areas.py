@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from team.errors import Conflict, InvalidInput, NotFound
 from team.levels import DEFAULT_AREAS, DEFAULT_POINTS_PER_WEEK, DEFAULT_VELOCITIES
@@ -12,6 +12,8 @@ from team.models import Area, Settings, Skill
 from team.schemas import AreaPublic, SettingsPublic, SkillPublic
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+# Column names of the CSV formats: an area or skill with one of these keys would clash there.
+RESERVED_KEYS = frozenset({"name", "email", "title", "fte", "area", "points", "status", "skills"})
 
 
 def seed_defaults(*, session: Session) -> None:
@@ -34,15 +36,15 @@ def _velocity_fields() -> list[str]:
 
 def list_areas(*, session: Session) -> list[Area]:
     """Areas in display order (the order ties are broken in, MODEL.md)."""
-    return list(session.exec(select(Area).order_by(Area.position, Area.id)).all())
+    return list(session.exec(select(Area).order_by(col(Area.position), col(Area.id))).all())
 
 
 def list_skills(*, session: Session) -> list[Skill]:
     """Skills grouped by their area's display order, then their own."""
     query = (
         select(Skill)
-        .join(Area, Area.id == Skill.area_id)
-        .order_by(Area.position, Area.id, Skill.position, Skill.id)
+        .join(Area, col(Area.id) == Skill.area_id)
+        .order_by(col(Area.position), col(Area.id), col(Skill.position), col(Skill.id))
     )
     return list(session.exec(query).all())
 
@@ -83,6 +85,8 @@ def _check_key(key: str, field: str = "key") -> str:
         raise InvalidInput(
             {field: ["use lowercase letters, digits, - or _, starting with a letter (max 40)"]}
         )
+    if key in RESERVED_KEYS:
+        raise InvalidInput({field: [f"'{key}' is a CSV column name; choose another key"]})
     return key
 
 
@@ -143,6 +147,7 @@ def create_skill(area_key: str, key: str, name: str, *, session: Session) -> Ski
     area = session.exec(select(Area).where(Area.key == area_key)).first()
     if area is None:
         raise InvalidInput({"area": ["is not a known area"]})
+    assert area.id is not None, "a stored area has an id"
     key, name = _check_key(key), _check_name(name)
     if _key_taken(key, session=session):
         raise Conflict("That key is already used by an area or a skill.", {"key": ["is taken"]})

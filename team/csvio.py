@@ -6,8 +6,8 @@ made to be opened in a spreadsheet, so every cell that a spreadsheet would run a
 neutralised with a leading apostrophe (OWASP, "CSV Injection"); reading takes that apostrophe off
 again, so an exported file imports back to the same data.
 
-This module only turns text into cells and cells into text; which rows are valid and what they do
-to the team is decided in `team.imports` with the same schemas and services as the forms and the API.
+This module only turns text into cells and cells into text; which rows are valid and what they
+do to the team is decided in `team.imports`, with the schemas and services the forms and API use.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class CsvFileError(ValueError):
     """The file as a whole cannot be read (empty, bad header, too long): nothing in it is used."""
 
     def __init__(self, messages: Sequence[str]):
+        """Keep every message: a header can be wrong in several ways at once."""
         super().__init__("; ".join(messages))
         self.messages = tuple(messages)
 
@@ -140,7 +141,8 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise CsvFileError([f"line {reader.line_num}: cannot be read as CSV ({error})"]) from None
+            message = f"line {reader.line_num}: cannot be read as CSV ({error})"
+            raise CsvFileError([message]) from None
         line, previous_end = previous_end + 1, reader.line_num
         if any(cell.strip() for cell in cells):
             yield line, cells
@@ -162,9 +164,7 @@ def _check_header(columns: Sequence[str], required: Sequence[str], known: Collec
         raise CsvFileError(problems)
 
 
-def _row(
-    line: int, cells: Sequence[str], columns: Sequence[str]
-) -> tuple[CsvRow, tuple[str, ...]]:
+def _row(line: int, cells: Sequence[str], columns: Sequence[str]) -> tuple[CsvRow, tuple[str, ...]]:
     """One record as cells by column; values beyond the header or under a nameless column are
     errors, since we cannot tell what they mean."""
     problems = []
@@ -290,11 +290,19 @@ def example_work_items(area_keys: Sequence[str], skill_keys: Sequence[str]) -> s
     last = area_keys[-1] if area_keys else first
     items = [
         WorkItemPublic(
-            id=0, title="Evaluate the ranking model", area=first, points=8, status="planned",
+            id=0,
+            title="Evaluate the ranking model",
+            area=first,
+            points=8,
+            status="planned",
             skills=list(skill_keys[:1]),
         ),
         WorkItemPublic(
-            id=0, title="Nightly feature backfill", area=last, points=3.5, status="in_progress",
+            id=0,
+            title="Nightly feature backfill",
+            area=last,
+            points=3.5,
+            status="in_progress",
             skills=[],
         ),
     ]

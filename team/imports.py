@@ -8,13 +8,13 @@ nothing; applying writes every row in one commit, or, if any row is wrong, nothi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from team import csvio
 from team.areas import list_areas, list_skills
@@ -82,7 +82,7 @@ def _result(plans: Sequence[_Plan], errors: Mapping[int, Sequence[str]]) -> Impo
 
 
 def _bounds(name: str) -> str | None:
-    """"more than 0 and at most 1" for a ranged number field, read from the schemas themselves."""
+    """ "more than 0 and at most 1" for a ranged number field, read from the schemas themselves."""
     for schema in (MemberCreate, WorkItemCreate):
         info = schema.model_fields.get(name)
         if info is None:
@@ -124,6 +124,12 @@ def _validate(schema: type[BaseModel], data: Mapping[str, object]) -> tuple[Any,
         return None, [f"{_column(e['loc'])}: {_message(e)}" for e in error.errors()]
 
 
+def _in_column_order(problems: list[str], columns: Iterable[str]) -> list[str]:
+    """Sort "column: message" problems the way the columns stand in the file, to read along."""
+    order = {name: index for index, name in enumerate(columns)}
+    return sorted(problems, key=lambda p: order.get(p.split(":", 1)[0], len(order)))
+
+
 def _service_messages(error: InvalidInput | Conflict) -> list[str]:
     """A service's refusal as row messages (`levels.research` becomes `research`)."""
     if not error.fields:
@@ -139,11 +145,15 @@ def _stage(plans: Sequence[_Plan], stage: Any, *, session: Session) -> dict[int,
     """Stage every plan with `stage(plan)`; commit all if none was refused, else roll back all."""
     errors: dict[int, list[str]] = {}
     try:
-        for plan in plans:
-            try:
-                stage(plan)
-            except (InvalidInput, Conflict) as error:
-                errors[plan.row.line] = _service_messages(error)
+        # The services flush what they must see (a new row's id) themselves; flushing before
+        # every query as well made big files several times slower. Rows of one file never
+        # read each other's pending changes: emails are unique within a file.
+        with session.no_autoflush:
+            for plan in plans:
+                try:
+                    stage(plan)
+                except (InvalidInput, Conflict) as error:
+                    errors[plan.row.line] = _service_messages(error)
         if errors:
             session.rollback()
         else:
@@ -151,8 +161,7 @@ def _stage(plans: Sequence[_Plan], stage: Any, *, session: Session) -> dict[int,
     except IntegrityError:
         session.rollback()
         raise Conflict(
-            "The data changed while the file was being imported; nothing was imported. "
-            "Try again."
+            "The data changed while the file was being imported; nothing was imported. Try again."
         ) from None
     return errors
 
@@ -184,7 +193,7 @@ def _load_team(session: Session) -> _Team:
 def _level_changes(
     names: Mapping[str, str], before: Mapping[str, int], given: Mapping[str, int] | None
 ) -> list[str]:
-    """"ML research: working → strong" for each level the row changes."""
+    """ "ML research: working → strong" for each level the row changes."""
     return [
         f"{names[key]}: {LEVEL_NAMES[before.get(key, 0)]} → {LEVEL_NAMES[level]}"
         for key, level in (given or {}).items()
@@ -248,10 +257,11 @@ def _plan_member(
     if existing is None:
         model, schema_errors = _validate(MemberCreate, data)
     else:
-        model, schema_errors = _validate(MemberUpdate, {k: v for k, v in data.items() if k != "email"})
+        changes = {k: v for k, v in data.items() if k != "email"}
+        model, schema_errors = _validate(MemberUpdate, changes)
     problems += schema_errors
     if problems:
-        return None, problems
+        return None, _in_column_order(problems, row.cells)
     summary = _member_summary(model, email, team.current.get(email), team)
     action = "update" if existing is not None else "create"
     return _Plan(ImportRow(row.line, action, summary), model, existing), []
@@ -281,6 +291,7 @@ def import_members(text: str, *, session: Session, actor: str, apply: bool) -> I
         return result
 
     def stage(plan: _Plan) -> None:
+        """Add a new member, or change one whose row changes something."""
         if plan.member is None:
             add_member(plan.data, session=session, actor=actor)  # type: ignore[arg-type]
         elif plan.row.summary["changed"]:
@@ -296,14 +307,15 @@ def _plan_work_item(
     row: csvio.CsvRow, area_names: Mapping[str, str], skills: set[str], planned: set[tuple]
 ) -> tuple[_Plan | None, list[str]]:
     """Check one work items row: known area and skills, and a warning for a likely duplicate."""
-    model, problems = _validate(WorkItemCreate, csvio.work_item_fields(row))
-    if model is None:
-        return None, problems
-    if model.area not in area_names:
-        problems.append(f"area: '{model.area}' is not a known area")
-    problems += [f"skills: '{key}' is not a known skill" for key in model.skills if key not in skills]
-    if problems:
-        return None, problems
+    data = csvio.work_item_fields(row)
+    model, problems = _validate(WorkItemCreate, data)
+    area = str(data["area"]).strip().lower()
+    if area and area not in area_names:
+        problems.append(f"area: '{area}' is not a known area")
+    unknown = [key for key in data["skills"] if key not in skills]  # type: ignore[attr-defined]
+    problems += [f"skills: '{key}' is not a known skill" for key in unknown]
+    if model is None or problems:
+        return None, _in_column_order(problems, row.cells)
     note = ""
     if (model.title.lower(), model.area) in planned:
         note = f"a work item with this title is already in {area_names[model.area]}"
@@ -327,8 +339,8 @@ def import_work_items(text: str, *, session: Session, apply: bool) -> ImportResu
         table = csvio.read_table(text, required=csvio.WORK_REQUIRED, known=csvio.WORK_COLUMNS)
     except csvio.CsvFileError as error:
         return _result([], {1: error.messages})
-    existing = session.exec(select(WorkItem.title, Area.key).join(Area, Area.id == WorkItem.area_id)).all()
-    planned = {(title.lower(), key) for title, key in existing}
+    titles = select(WorkItem.title, Area.key).join(Area, col(Area.id) == col(WorkItem.area_id))
+    planned = {(title.lower(), key) for title, key in session.exec(titles).all()}
     errors: dict[int, list[str]] = {line: list(m) for line, m in table.errors.items()}
     plans: list[_Plan] = []
     for row in table.rows:
@@ -341,6 +353,7 @@ def import_work_items(text: str, *, session: Session, apply: bool) -> ImportResu
         return result
 
     def stage(plan: _Plan) -> None:
+        """Add the row's work item."""
         add_work_item(plan.data, session=session)  # type: ignore[arg-type]
 
     return _result(plans, _stage(plans, stage, session=session))
@@ -369,7 +382,7 @@ def export_members_csv(*, session: Session) -> str:
 
 def export_work_items_csv(*, session: Session) -> str:
     """Every work item, done ones included, in the work items import format, without a BOM."""
-    items = list(session.exec(select(WorkItem).order_by(WorkItem.id)).all())
+    items = list(session.exec(select(WorkItem).order_by(col(WorkItem.id))).all())
     return csvio.write_work_items(publish_items(items, session=session))
 
 

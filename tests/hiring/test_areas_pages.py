@@ -131,6 +131,7 @@ def test_add_and_rename_skill(client, as_role, make_member, db):
         ({"new-area-key": "research", "new-area-name": "Again"}, "is taken"),
         ({"new-area-key": "Has Space", "new-area-name": "Spaced"}, "use lowercase letters"),
         ({"new-area-key": "9lives", "new-area-name": "Digits"}, "use lowercase letters"),
+        ({"new-area-key": "email", "new-area-name": "Email"}, "is a CSV column name"),
         ({"new-area-key": "infra", "new-area-name": ""}, "This field is required"),
         ({"new-area-key": "", "new-area-name": "No key"}, "This field is required"),
         ({"new-area-key": "infra", "new-area-name": "x" * 81}, "longer than 80"),
