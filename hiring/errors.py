@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from collections.abc import Mapping
+
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from hiring.openings.service import Forbidden
 from team.errors import Conflict, InvalidInput, NotFound
 
 CODES = {
@@ -43,9 +47,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(status: int, message: str | None = None, fields: dict | None = None, **extra):
+def json_error(
+    status: int,
+    message: str | None = None,
+    fields: Mapping[str, list[str]] | None = None,
+    **extra: object,
+) -> tuple[Response, int]:
     """The API's error body (API.md, "Errors")."""
-    body: dict = {"code": CODES.get(status, "error"), "message": message or MESSAGES.get(status)}
+    body: dict[str, object] = {
+        "code": CODES.get(status, "error"),
+        "message": message or MESSAGES.get(status),
+    }
     if fields:
         body["fields"] = fields
     body.update(extra)
@@ -56,7 +68,7 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):
+    def _http(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         if wants_json():
             message = error.description if status in (400, 404, 409, 422) else None
@@ -70,25 +82,31 @@ def init_app(app: Flask) -> None:
         return render_template("errors/error.html", code=status, message=message), status
 
     @app.errorhandler(NotFound)
-    def _not_found(_error: NotFound):
+    def _not_found(_error: NotFound) -> ResponseReturnValue:
         if wants_json():
             return json_error(404)
         return render_template("errors/error.html", code=404, message=MESSAGES[404]), 404
 
     @app.errorhandler(InvalidInput)
-    def _invalid(error: InvalidInput):
+    def _invalid(error: InvalidInput) -> ResponseReturnValue:
         if wants_json():
             return json_error(422, error.message, error.fields)
         return render_template("errors/error.html", code=400, message=error.message), 400
 
     @app.errorhandler(Conflict)
-    def _conflict(error: Conflict):
+    def _conflict(error: Conflict) -> ResponseReturnValue:
         if wants_json():
             return json_error(409, error.message, error.fields)
         return render_template("errors/error.html", code=409, message=error.message), 409
 
+    @app.errorhandler(Forbidden)
+    def _forbidden(_error: Forbidden):
+        if wants_json():
+            return json_error(403)
+        return render_template("errors/error.html", code=403, message=MESSAGES[403]), 403
+
     @app.errorhandler(IntegrityError)
-    def _integrity(error: IntegrityError):
+    def _integrity(error: IntegrityError) -> ResponseReturnValue:
         # Two requests racing for the same unique value (an email, a key): the loser is told,
         # as a check before the write would have told it, rather than given a 500.
         from hiring.db import get_session
@@ -101,7 +119,7 @@ def init_app(app: Flask) -> None:
         return render_template("errors/error.html", code=409, message=message), 409
 
     @app.errorhandler(Exception)
-    def _crash(error: Exception):
+    def _crash(error: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if wants_json():
             return json_error(500)

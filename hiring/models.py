@@ -1,6 +1,15 @@
 """Every table, imported in one place so that SQLModel.metadata (and Alembic) sees them all."""
 
 from hiring.accounts.models import ApiToken, LoginSession, User, UserRole
+from hiring.openings.models import (
+    AuditEntry,
+    Candidate,
+    Opening,
+    PanelSeat,
+    Scorecard,
+    ScorecardRating,
+    StatusChange,
+)
 from team.models import (
     Area,
     Member,
@@ -16,13 +25,20 @@ from team.models import (
 __all__ = [
     "ApiToken",
     "Area",
+    "AuditEntry",
+    "Candidate",
     "LoginSession",
     "Member",
     "MemberLevel",
     "MemberSkill",
+    "Opening",
+    "PanelSeat",
     "RatingChange",
+    "Scorecard",
+    "ScorecardRating",
     "Settings",
     "Skill",
+    "StatusChange",
     "User",
     "UserRole",
     "WorkItem",

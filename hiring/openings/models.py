@@ -1,0 +1,121 @@
+"""Tables of the hiring side: openings and their panels, candidates, scorecards, the audit log.
+
+Nothing a decision rests on is deleted: submitted scorecards stay when corrected (a correction is a
+new revision), every status change and decision is a row, and the audit log records who did what.
+No `from __future__ import annotations` here: it breaks SQLModel's mapping.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from team.models import utcnow
+
+OPENING_STATUSES = ("open", "closed")
+CANDIDATE_STATUSES = ("applied", "interviewing", "offer", "hired", "rejected")
+RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
+RECOMMENDATION_NAMES = {
+    "strong_no": "Strong no",
+    "no": "No",
+    "yes": "Yes",
+    "strong_yes": "Strong yes",
+}
+
+
+class Opening(SQLModel, table=True):
+    """A role to fill, owned by a hiring manager, with a target area and an interview panel."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=5000)
+    target_area_id: int | None = Field(default=None, foreign_key="area.id")
+    headcount: int = Field(default=1)
+    status: str = Field(default="open", max_length=20, index=True)
+    hiring_manager_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)
+
+
+class PanelSeat(SQLModel, table=True):
+    """An interviewer on an opening's panel."""
+
+    __tablename__ = "panel_seat"
+
+    opening_id: int = Field(foreign_key="opening.id", primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True, index=True)
+
+
+class Candidate(SQLModel, table=True):
+    """Someone applying for an opening; `member_id` is set once hired onto the team."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    opening_id: int = Field(foreign_key="opening.id", index=True)
+    name: str = Field(max_length=120)
+    email: str = Field(max_length=254)
+    status: str = Field(default="applied", max_length=20, index=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)
+
+
+class StatusChange(SQLModel, table=True):
+    """A candidate's move through the pipeline: who moved them, when, and why."""
+
+    __tablename__ = "status_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    old_status: str | None = Field(default=None, max_length=20)
+    new_status: str = Field(max_length=20)
+    note: str = Field(default="", max_length=2000)
+    changed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class Scorecard(SQLModel, table=True):
+    """One interviewer's card for one candidate, in revisions.
+
+    Revision 1 is the first card; a correction after submitting is revision 2, and so on. Only
+    the newest submitted revision counts; older ones stay for the history. A draft is always the
+    newest revision and counts for nothing.
+    """
+
+    __table_args__ = (UniqueConstraint("candidate_id", "interviewer_id", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    interviewer_id: int = Field(foreign_key="app_user.id", index=True)
+    revision: int = Field(default=1)
+    recommendation: str | None = Field(default=None, max_length=20)
+    notes: str = Field(default="", max_length=10000)
+    submitted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ScorecardRating(SQLModel, table=True):
+    """A card's rating of one area; a missing row or a null level means "not assessed"."""
+
+    __tablename__ = "scorecard_rating"
+
+    scorecard_id: int = Field(foreign_key="scorecard.id", primary_key=True)
+    area_id: int = Field(foreign_key="area.id", primary_key=True)
+    level: int | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what to which record, and when: submissions, revisions, status changes, decisions."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")
+    actor_email: str = Field(default="", max_length=254)
+    action: str = Field(max_length=60)
+    subject_type: str = Field(max_length=40)
+    subject_id: int | None = None
+    details: str = Field(default="", max_length=4000)

@@ -1,0 +1,114 @@
+"""What the hiring pages and API accept and return for openings, candidates and scorecards.
+
+Input models forbid unknown fields, so ids, owners, versions or statuses sent along are refused
+rather than silently written (mass assignment).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+
+from team.schemas import Key, _no_control_chars
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(max_length=5000)]
+Notes = Annotated[str, StringConstraints(max_length=10000)]
+Rating = Annotated[int, Field(ge=0, le=4, strict=True)]
+Recommendation = Literal["strong_no", "no", "yes", "strong_yes"]
+CandidateStatus = Literal["applied", "interviewing", "offer", "hired", "rejected"]
+
+
+def _no_controls_but_newlines(value: str | None) -> str | None:
+    """Free text may have line breaks and tabs, but no NUL or other control characters."""
+    if value is not None and any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OpeningCreate(_Input):
+    title: Title
+    description: Text = ""
+    target_area: Key | None = None
+    headcount: Annotated[int, Field(ge=1, le=100, strict=True)] = 1
+    status: Literal["open", "closed"] = "open"
+    panel: list[EmailStr] = []
+
+    _clean_title = field_validator("title")(_no_control_chars)
+    _clean_text = field_validator("description")(_no_controls_but_newlines)
+
+
+class OpeningUpdate(_Input):
+    title: Title | None = None
+    description: Text | None = None
+    target_area: Key | None = None
+    headcount: Annotated[int, Field(ge=1, le=100, strict=True)] | None = None
+    status: Literal["open", "closed"] | None = None
+    panel: list[EmailStr] | None = None
+
+    _clean_title = field_validator("title")(_no_control_chars)
+    _clean_text = field_validator("description")(_no_controls_but_newlines)
+
+
+class OpeningPublic(BaseModel):
+    id: int
+    title: str
+    description: str
+    target_area: str | None
+    headcount: int
+    status: str
+    hiring_manager: str
+    panel: list[str]
+
+
+class RubricPublic(BaseModel):
+    passes: bool
+    verdict: str
+
+
+class CandidateCreate(_Input):
+    name: Name
+    email: EmailStr
+
+    _clean = field_validator("name")(_no_control_chars)
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return value.lower()
+
+
+class CandidatePublic(BaseModel):
+    id: int
+    name: str
+    email: str
+    status: str
+    levels: dict[str, float | None]
+    rubric: RubricPublic
+
+
+class ScorecardIn(_Input):
+    ratings: dict[Key, Rating | None] = {}
+    recommendation: Recommendation | None = None
+    notes: Notes = ""
+    submit: bool = False
+
+    _clean = field_validator("notes")(_no_controls_but_newlines)
+
+
+class ScorecardPublic(BaseModel):
+    id: int
+    candidate_id: int
+    interviewer: str
+    revision: int
+    status: Literal["draft", "submitted"]
+    ratings: dict[str, int | None]
+    recommendation: str | None
+    notes: str
+    submitted_at: str | None

@@ -1,0 +1,343 @@
+"""Openings, their panels and candidates: who may see and change what, and the pipeline.
+
+Visibility (DESIGN.md): admins and leadership see every opening; a hiring manager sees the
+openings they manage; an interviewer sees the openings whose panel they sit on. Anything not
+visible is NotFound (404), so ids reveal nothing. Only admins and the opening's own hiring
+manager change it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy import delete, exists
+from sqlmodel import Session, col, func, or_, select
+
+from hiring.accounts.models import User, UserRole
+from hiring.openings import audit
+from hiring.openings.models import Candidate, Opening, PanelSeat, StatusChange
+from hiring.openings.schemas import (
+    CandidateCreate,
+    OpeningCreate,
+    OpeningPublic,
+    OpeningUpdate,
+)
+from team.errors import Conflict, InvalidInput, NotFound
+from team.models import Area, utcnow
+
+
+class Viewer(Protocol):
+    """The user asking: the logged-in page user or the API token's user."""
+
+    id: int
+    email: str
+
+    def has_role(self, *roles: str) -> bool: ...
+
+
+class Forbidden(Exception):
+    """Visible, but not this user's to change (403)."""
+
+
+def sees_all(viewer: Viewer) -> bool:
+    """Admins and leadership see every opening."""
+    return viewer.has_role("admin", "leadership")
+
+
+def visible_openings(viewer: Viewer):
+    """A select of the openings this viewer may see."""
+    query = select(Opening)
+    if sees_all(viewer):
+        return query
+    conditions = []
+    if viewer.has_role("hiring_manager"):
+        conditions.append(Opening.hiring_manager_id == viewer.id)
+    if viewer.has_role("interviewer"):
+        seat = select(PanelSeat.opening_id).where(PanelSeat.user_id == viewer.id)
+        conditions.append(col(Opening.id).in_(seat))
+    if not conditions:
+        return query.where(col(Opening.id).is_(None))
+    return query.where(or_(*conditions))
+
+
+def get_opening_row(opening_id: int, *, viewer: Viewer, session: Session) -> Opening:
+    """The opening if this viewer may see it, else NotFound."""
+    found = session.exec(visible_openings(viewer).where(Opening.id == opening_id)).first()
+    if found is None:
+        raise NotFound("no such opening")
+    return found
+
+
+def manages(opening: Opening, viewer: Viewer) -> bool:
+    """Whether the viewer may change the opening and decide on its candidates."""
+    return viewer.has_role("admin") or (
+        viewer.has_role("hiring_manager") and opening.hiring_manager_id == viewer.id
+    )
+
+
+def on_panel(opening_id: int, viewer: Viewer, session: Session) -> bool:
+    """Whether the viewer sits on the opening's panel."""
+    seat = session.get(PanelSeat, (opening_id, viewer.id))
+    return seat is not None
+
+
+def publish_openings(openings: Sequence[Opening], *, session: Session) -> list[OpeningPublic]:
+    """Openings with area key, manager email and panel emails, in a fixed number of queries."""
+    ids = [o.id for o in openings if o.id is not None]
+    areas = {a.id: a.key for a in session.exec(select(Area)).all()}
+    panel: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for opening_id, email in session.exec(
+            select(PanelSeat.opening_id, User.email)
+            .join(User, col(User.id) == PanelSeat.user_id)
+            .where(col(PanelSeat.opening_id).in_(ids))
+            .order_by(User.email)
+        ).all():
+            panel[opening_id].append(email)
+    managers = {
+        u.id: u.email
+        for u in session.exec(
+            select(User).where(col(User.id).in_({o.hiring_manager_id for o in openings}))
+        ).all()
+    }
+    return [
+        OpeningPublic(
+            id=o.id or 0,
+            title=o.title,
+            description=o.description,
+            target_area=areas.get(o.target_area_id) if o.target_area_id else None,
+            headcount=o.headcount,
+            status=o.status,
+            hiring_manager=managers.get(o.hiring_manager_id, ""),
+            panel=panel.get(o.id or 0, []),
+        )
+        for o in openings
+    ]
+
+
+def list_openings(
+    *,
+    viewer: Viewer,
+    session: Session,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[OpeningPublic], int]:
+    """A page of the openings this viewer sees, newest first, and how many in all."""
+    query = visible_openings(viewer)
+    if status:
+        query = query.where(Opening.status == status)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(Opening.status).desc(), col(Opening.id).desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return publish_openings(list(rows), session=session), total
+
+
+def get_opening(opening_id: int, *, viewer: Viewer, session: Session) -> OpeningPublic:
+    """One visible opening."""
+    row = get_opening_row(opening_id, viewer=viewer, session=session)
+    return publish_openings([row], session=session)[0]
+
+
+def _area_id(key: str | None, session: Session) -> int | None:
+    if key is None:
+        return None
+    area = session.exec(select(Area).where(Area.key == key)).first()
+    if area is None:
+        raise InvalidInput({"target_area": ["is not a known area"]})
+    return area.id
+
+
+def _set_panel(opening: Opening, emails: Sequence[str], session: Session) -> None:
+    """Seat exactly these interviewers; every email must be an active interviewer."""
+    wanted = sorted({e.lower() for e in emails})
+    users = session.exec(
+        select(User).where(
+            col(User.email).in_(wanted),
+            col(User.active).is_(True),
+            exists().where(UserRole.user_id == User.id, UserRole.role == "interviewer"),
+        )
+    ).all()
+    found = {u.email: u.id for u in users}
+    missing = [e for e in wanted if e not in found]
+    if missing:
+        raise InvalidInput({"panel": [f"{e} is not an active interviewer" for e in missing]})
+    session.exec(delete(PanelSeat).where(col(PanelSeat.opening_id) == opening.id))
+    for email in wanted:
+        session.add(PanelSeat(opening_id=opening.id or 0, user_id=found[email] or 0))
+
+
+def create_opening(data: OpeningCreate, *, viewer: Viewer, session: Session) -> OpeningPublic:
+    """A hiring manager (or admin) opens a role; they become its hiring manager."""
+    if not viewer.has_role("admin", "hiring_manager"):
+        raise Forbidden()
+    opening = Opening(
+        title=data.title,
+        description=data.description,
+        target_area_id=_area_id(data.target_area, session),
+        headcount=data.headcount,
+        status=data.status,
+        hiring_manager_id=viewer.id,
+    )
+    session.add(opening)
+    session.flush()
+    _set_panel(opening, data.panel, session)
+    audit.record(session, viewer, "opening.create", "opening", opening.id, data.title)
+    session.commit()
+    return get_opening(opening.id or 0, viewer=viewer, session=session)
+
+
+def update_opening(
+    opening_id: int,
+    data: OpeningUpdate,
+    *,
+    viewer: Viewer,
+    session: Session,
+    expected_version: int | None = None,
+) -> OpeningPublic:
+    """Change an opening; only its hiring manager or an admin may; stale edits are a Conflict."""
+    opening = get_opening_row(opening_id, viewer=viewer, session=session)
+    if not manages(opening, viewer):
+        raise Forbidden()
+    if expected_version is not None and expected_version != opening.version:
+        raise Conflict("Someone else changed this opening meanwhile; reload and try again.")
+    changes = data.model_dump(exclude_unset=True, exclude={"panel", "target_area"})
+    for field, value in changes.items():
+        if value is None:
+            raise InvalidInput({field: ["may not be empty"]})
+        setattr(opening, field, value)
+    if "target_area" in data.model_fields_set:
+        opening.target_area_id = _area_id(data.target_area, session)
+    if data.panel is not None:
+        _set_panel(opening, data.panel, session)
+    opening.version += 1
+    opening.updated_at = utcnow()
+    session.add(opening)
+    audit.record(
+        session,
+        viewer,
+        "opening.update",
+        "opening",
+        opening.id,
+        ", ".join(sorted(data.model_fields_set)),
+    )
+    session.commit()
+    return get_opening(opening_id, viewer=viewer, session=session)
+
+
+def get_candidate_row(candidate_id: int, *, viewer: Viewer, session: Session) -> Candidate:
+    """The candidate if their opening is visible to the viewer, else NotFound."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFound("no such candidate")
+    get_opening_row(candidate.opening_id, viewer=viewer, session=session)
+    return candidate
+
+
+def list_candidate_rows(opening_id: int, *, session: Session) -> list[Candidate]:
+    """Every candidate of an opening, by name."""
+    return list(
+        session.exec(
+            select(Candidate)
+            .where(Candidate.opening_id == opening_id)
+            .order_by(func.lower(Candidate.name), Candidate.id)
+        ).all()
+    )
+
+
+def add_candidate(
+    opening_id: int, data: CandidateCreate, *, viewer: Viewer, session: Session
+) -> Candidate:
+    """Add a candidate to an open opening (the opening's hiring manager or an admin)."""
+    opening = get_opening_row(opening_id, viewer=viewer, session=session)
+    if not manages(opening, viewer):
+        raise Forbidden()
+    if opening.status != "open":
+        raise Conflict(
+            "The opening is closed; reopen it to add candidates.", {"opening": ["is closed"]}
+        )
+    taken = session.exec(
+        select(Candidate.id).where(
+            Candidate.opening_id == opening_id, Candidate.email == data.email
+        )
+    ).first()
+    if taken is not None:
+        raise Conflict("That candidate is already on this opening.", {"email": ["is taken"]})
+    candidate = Candidate(opening_id=opening_id, name=data.name, email=data.email)
+    session.add(candidate)
+    session.flush()
+    session.add(
+        StatusChange(candidate_id=candidate.id or 0, new_status="applied", changed_by_id=viewer.id)
+    )
+    audit.record(session, viewer, "candidate.add", "candidate", candidate.id, data.email)
+    session.commit()
+    return candidate
+
+
+def set_status(
+    candidate_id: int, status: str, *, viewer: Viewer, session: Session, note: str = ""
+) -> Candidate:
+    """Move a candidate through the pipeline: a recorded human decision, never the rank's."""
+    candidate = get_candidate_row(candidate_id, viewer=viewer, session=session)
+    opening = get_opening_row(candidate.opening_id, viewer=viewer, session=session)
+    if not manages(opening, viewer):
+        raise Forbidden()
+    from hiring.openings.models import CANDIDATE_STATUSES
+
+    if status not in CANDIDATE_STATUSES:
+        raise InvalidInput({"status": [f"must be one of {', '.join(CANDIDATE_STATUSES)}"]})
+    if status == candidate.status:
+        return candidate
+    session.add(
+        StatusChange(
+            candidate_id=candidate_id,
+            old_status=candidate.status,
+            new_status=status,
+            note=note[:2000],
+            changed_by_id=viewer.id,
+        )
+    )
+    audit.record(
+        session,
+        viewer,
+        "candidate.status",
+        "candidate",
+        candidate_id,
+        f"{candidate.status} -> {status}" + (f": {note[:200]}" if note else ""),
+    )
+    candidate.status = status
+    candidate.version += 1
+    candidate.updated_at = utcnow()
+    session.add(candidate)
+    session.commit()
+    return candidate
+
+
+def status_history(candidate_id: int, *, session: Session) -> list[tuple[StatusChange, str]]:
+    """The candidate's moves through the pipeline with who made each, oldest first."""
+    rows = session.exec(
+        select(StatusChange, User.email)
+        .outerjoin(User, col(User.id) == StatusChange.changed_by_id)
+        .where(StatusChange.candidate_id == candidate_id)
+        .order_by(col(StatusChange.changed_at), col(StatusChange.id))
+    ).all()
+    return [(change, email or "") for change, email in rows]
+
+
+def interviewers(*, session: Session) -> list[User]:
+    """Active users who can sit on a panel, for the panel picker."""
+    return list(
+        session.exec(
+            select(User)
+            .where(
+                col(User.active).is_(True),
+                exists().where(UserRole.user_id == User.id, UserRole.role == "interviewer"),
+            )
+            .order_by(User.name)
+        ).all()
+    )
