@@ -68,7 +68,9 @@ def init_db_command() -> None:
     help="A role; give --role several times for several roles.",
 )
 @click.option("--password", default=None, help="Asked for when not given.")
-def create_user_command(email: str, name: str, roles: tuple[str, ...], password: str | None):
+def create_user_command(
+    email: str, name: str, roles: tuple[str, ...], password: str | None
+) -> None:
     """Create a user (the first admin is made this way: there is no default account)."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -123,7 +125,10 @@ def demo_command(password: str | None) -> None:
     fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(password + "\n")
-    click.echo("Demo data loaded: 12 team members, 40 planned work items, one user per role.")
+    click.echo(
+        "Demo data loaded: 12 team members, 40 planned work items, an opening with 8 candidates"
+        " and their scorecards, and a user for every role."
+    )
     click.echo(_login_help(password))
 
 

@@ -11,6 +11,10 @@ from sqlmodel import Session, func, select
 
 from hiring.accounts import service as accounts
 from hiring.accounts.models import User
+from hiring.accounts.service import CurrentUser
+from hiring.openings.schemas import CandidateCreate, OpeningCreate, ScorecardIn
+from hiring.openings.scorecards import save_card
+from hiring.openings.service import add_candidate, create_opening, set_status
 from team import members, work
 from team.areas import create_skill
 from team.models import Member
@@ -134,8 +138,24 @@ USERS = [
     ("admin@example.com", "Alex Admin", ["admin"]),
     ("manager@example.com", "Maria Manager", ["hiring_manager"]),
     ("interviewer@example.com", "Ivan Interviewer", ["interviewer"]),
+    ("interviewer2@example.com", "Irene Interviewer", ["interviewer"]),
+    ("interviewer3@example.com", "Igor Interviewer", ["interviewer"]),
     ("leader@example.com", "Lena Leader", ["leadership"]),
 ]
+
+# name, status, cards as (research, engineering, data) per interviewer, None = not assessed;
+# a card marked "draft" counts for nothing until it is submitted.
+CANDIDATES = [
+    ("Nadia Petrova", "interviewing", [(1, 2, 3), (1, 2, 4), (2, 2, 3)]),
+    ("Ravi Shankar", "interviewing", [(4, 2, 0), (4, 3, 0), (3, 2, 1)]),
+    ("Chloé Martin", "interviewing", [(1, 3, 1), (1, 4, 1), (2, 3, 1)]),
+    ("Samuel Osei", "interviewing", [(2, 2, 2), (2, 2, 2), (2, 3, 2)]),
+    ("Yuki Tanaka", "offer", [(1, 1, 4), (1, 2, 4), (0, 1, 4)]),
+    ("Elena García", "interviewing", [(3, 2, 2), (3, 1, 2), (4, 2, 2)]),
+    ("Marcus Webb", "interviewing", [(2, 3, None), (2, 3, None)]),
+    ("Aisha Bello", "applied", [(1, 2, 3), (2, 2, 2), "draft"]),
+]
+RECOMMENDATION_BY_BEST = {4: "strong_yes", 3: "yes", 2: "no", 1: "strong_no", 0: "strong_no"}
 
 
 def _slug(name: str) -> str:
@@ -148,10 +168,10 @@ def load_demo(*, session: Session, password: str) -> list[tuple[str, str]] | Non
     has_users = session.exec(select(func.count()).select_from(User)).one()
     if has_members or has_users:
         return None
-    for area, skills in SKILLS.items():
-        for key, name in skills:
+    for area, area_skills in SKILLS.items():
+        for key, name in area_skills:
             create_skill(area, key, name, session=session)
-    for name, title, fte, (research, engineering, data), skills in TEAM:
+    for name, title, fte, (research, engineering, data), ratings in TEAM:
         levels = {"research": research, "engineering": engineering, "data": data}
         member = MemberCreate(
             name=name,
@@ -159,15 +179,71 @@ def load_demo(*, session: Session, password: str) -> list[tuple[str, str]] | Non
             title=title,
             fte=fte,
             levels=levels,
-            skills=skills,
+            skills=ratings,
         )
         members.add_member(member, session=session, actor="demo")
-    for title, area, points, status, skills in WORK:
+    for title, area, points, status, skill_keys in WORK:
         item = WorkItemCreate(
-            title=title, area=area, points=points, status=status, skills=skills.split(";")
+            title=title, area=area, points=points, status=status, skills=skill_keys.split(";")
         )
         work.add_work_item(item, session=session)
     session.commit()
-    for email, name, roles in USERS:
+    users = [
         accounts.create_user(email, name, roles, password, session=session)
+        for email, name, roles in USERS
+    ]
+    _load_hiring(session, {u.email: _viewer(u, session) for u in users})
     return [(email, ", ".join(roles)) for email, _, roles in USERS]
+
+
+def _viewer(user: User, session: Session) -> CurrentUser:
+    return CurrentUser(
+        id=user.id or 0,
+        email=user.email,
+        name=user.name,
+        roles=accounts.roles_of(user.id or 0, session=session),
+    )
+
+
+def _load_hiring(session: Session, people: dict[str, CurrentUser]) -> None:
+    """One opening for the data gap, eight candidates and cards from three interviewers."""
+    manager = people["manager@example.com"]
+    panel = ["interviewer@example.com", "interviewer2@example.com", "interviewer3@example.com"]
+    opening = create_opening(
+        OpeningCreate(
+            title="Data engineer, streaming",
+            description="Own the event pipeline from device to feature store. Strong in data "
+            "engineering, at least basic in research and software engineering.",
+            target_area="data",
+            headcount=1,
+            panel=panel,
+        ),
+        viewer=manager,
+        session=session,
+    )
+    for name, status, cards in CANDIDATES:
+        email = _slug(name).replace("é", "e").replace("í", "i") + "@candidates.example.org"
+        candidate = add_candidate(
+            opening.id, CandidateCreate(name=name, email=email), viewer=manager, session=session
+        )
+        for interviewer, card in zip(panel, cards, strict=False):
+            submit = card != "draft"
+            levels = card if submit else (2, 2, 2)
+            ratings = dict(zip(("research", "engineering", "data"), levels, strict=True))
+            best = max(level or 0 for level in levels)
+            card_in = ScorecardIn(
+                ratings=ratings,
+                recommendation=RECOMMENDATION_BY_BEST[best] if submit else None,
+                notes=f"Interview notes on {name.split()[0]}: strongest in "
+                f"{max(ratings, key=lambda k: ratings[k] or 0)}.",
+                submit=submit,
+            )
+            save_card(candidate.id or 0, card_in, viewer=people[interviewer], session=session)
+        if status != "applied":
+            set_status(
+                candidate.id or 0,
+                status,
+                viewer=manager,
+                session=session,
+                note="Moved on after the first interviews." if status == "offer" else "",
+            )
