@@ -11,13 +11,13 @@ from hiring.config import ROOT, Config
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     """Build the app; tests pass a `Config` subclass instance or a dict of overrides."""
+    settings = config if isinstance(config, Config) else Config()
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(settings.INSTANCE_PATH),
     )
-    settings = config if isinstance(config, Config) else Config()
     app.config.from_object(settings)
     if isinstance(config, dict):
         app.config.update(config)

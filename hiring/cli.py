@@ -74,7 +74,7 @@ def create_user_command(
     """Create a user (the first admin is made this way: there is no default account)."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with Session(get_engine()) as session:
+    with Session(get_engine(), expire_on_commit=False) as session:
         try:
             user = service.create_user(email, name, list(roles), password, session=session)
         except (InvalidInput, Conflict) as error:
@@ -89,7 +89,7 @@ def create_user_command(
 @click.option("--name", default="CLI token", help="What the token is for.")
 def create_token_command(email: str, name: str) -> None:
     """Print a new API token for the user as the last line."""
-    with Session(get_engine()) as session:
+    with Session(get_engine(), expire_on_commit=False) as session:
         try:
             user = service.user_by_email(email, session=session)
             token = service.create_token(user.id or 0, name, session=session)
@@ -115,7 +115,7 @@ def demo_command(password: str | None) -> None:
     kept = Path(current_app.instance_path) / "demo-credentials.txt"
     if password is None:
         password = _kept_password(kept) or secrets.token_urlsafe(12)
-    with Session(get_engine()) as session:
+    with Session(get_engine(), expire_on_commit=False) as session:
         loaded = load_demo(session=session, password=password)
     if loaded is None:
         click.echo("The database already has data; the demo only fills an empty one.")

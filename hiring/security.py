@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -34,7 +34,22 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
     if proxies:
         # Behind nginx or Caddy: believe their X-Forwarded-For/-Proto/-Host, and no one else's.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        # Wrapping wsgi_app is Flask's documented way to add middleware; mypy sees a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+
+    @app.before_request
+    def _refuse_control_characters() -> None:
+        """No form field or query parameter may carry NUL or other control characters.
+
+        PostgreSQL refuses NUL in text (a 500 deep in a query), and no field of ours has a use
+        for them; line breaks and tabs stay allowed for notes and CSV text.
+        """
+        for values in (request.args, request.form):
+            for value in values.values():
+                if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+                    abort(400, description="A field contains control characters; remove them.")
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -100,7 +100,8 @@ class WhatIf:
         """Weeks the change saves (negative: it costs weeks); None when either is infinite."""
         if not (self.current.finite and self.changed.finite):
             return None
-        return self.current.forecast_weeks - self.changed.forecast_weeks
+        saved = self.current.forecast_weeks - self.changed.forecast_weeks
+        return 0.0 if abs(saved) < 1e-9 else saved  # solver noise is not a saving or a cost
 
 
 def coverage_report(*, session: Session) -> CoverageReport:
@@ -220,16 +221,19 @@ class AreaTickets:
 
 def member_ticket_sizes(member: MemberPublic, *, session: Session) -> tuple[AreaTickets, ...]:
     """Each area's open tickets sized for `member` (the seed's personalised ticket sizes)."""
-    velocities = get_settings(session=session).velocities
+    settings = get_settings(session=session)
+    velocities, ppw = settings.velocities, settings.points_per_week
     items = open_items(session=session)
     return tuple(
         AreaTickets(
             key=area.key,
             name=area.name,
             level=member.levels.get(area.key, 0),
-            days_per_point=days_for(1.0, member.levels.get(area.key, 0), member.fte, velocities),
+            days_per_point=days_for(
+                1.0, member.levels.get(area.key, 0), member.fte, velocities, ppw
+            ),
             tickets=tuple(
-                ticket_times(member, [i for i in items if i.area == area.key], velocities)
+                ticket_times(member, [i for i in items if i.area == area.key], velocities, ppw)
             ),
         )
         for area in list_areas(session=session)
@@ -238,6 +242,12 @@ def member_ticket_sizes(member: MemberPublic, *, session: Session) -> tuple[Area
 
 def quickest_people(*, session: Session, top: int = 2) -> Mapping[str, tuple[Quickest, ...]]:
     """Per area, who on the team would finish its tickets fastest."""
-    velocities = get_settings(session=session).velocities
+    settings = get_settings(session=session)
     keys = [a.key for a in list_areas(session=session)]
-    return quickest_by_area(active_members(session=session), keys, velocities, top=top)
+    return quickest_by_area(
+        active_members(session=session),
+        keys,
+        settings.velocities,
+        top=top,
+        points_per_week=settings.points_per_week,
+    )

@@ -11,6 +11,8 @@ from team.areas import get_settings
 from team.errors import InvalidInput
 from team.models import Settings
 
+MIN_VELOCITY = 0.01
+
 
 def settings_problems(points_per_week: float, velocities: Mapping[int, float]) -> dict:
     """What is wrong with proposed settings, by field; empty when they are acceptable.
@@ -25,6 +27,9 @@ def settings_problems(points_per_week: float, velocities: Mapping[int, float]) -
         value = velocities.get(level)
         if value is None or not math.isfinite(value) or not 0 <= value <= 100:
             errors[f"velocity.{level}"] = ["must be a number from 0 to 100"]
+        elif 0 < value < MIN_VELOCITY:
+            # A speed this small only makes the forecast solver's numbers meaningless.
+            errors[f"velocity.{level}"] = [f"must be 0 or at least {MIN_VELOCITY:g}"]
     if not errors:
         for level in range(1, 5):
             if velocities[level] <= velocities[level - 1]:

@@ -1,9 +1,10 @@
 """Personalised ticket sizes: how long a ticket takes a given person (the seed's practice).
 
 Points are estimated as if a strong person did the ticket (1 point is about one of their days).
-A person at another level gets through `velocity(level)` strong-days of work per day, and a
-part-time person works `fte` of each day on the team, so a ticket of `p` points takes
-`p / (velocity * fte)` working days of that person's calendar.
+That holds at the default of 5 points a week; in general a strong full-time person finishes
+`points_per_week / 5` points a working day. A person at another level works at `velocity(level)`
+of that pace and a part-time person gives `fte` of each day to the team, so a ticket of `p`
+points takes `p * 5 / (points_per_week * velocity * fte)` working days of their calendar.
 """
 
 from __future__ import annotations
@@ -33,19 +34,38 @@ class Quickest:
     days_per_point: float
 
 
-def days_for(points: float, level: float, fte: float, velocities: Sequence[float]) -> float:
+WORKING_DAYS_PER_WEEK = 5
+
+
+def days_for(
+    points: float,
+    level: float,
+    fte: float,
+    velocities: Sequence[float],
+    points_per_week: float = WORKING_DAYS_PER_WEEK,
+) -> float:
     """Working days a ticket of `points` takes a person at `level` with `fte`."""
-    speed = velocity_at(level, velocities) * fte
-    return math.inf if speed <= 0 else points / speed
+    per_day = points_per_week / WORKING_DAYS_PER_WEEK * velocity_at(level, velocities) * fte
+    return math.inf if per_day <= 0 else points / per_day
 
 
 def ticket_times(
-    member: MemberPublic, items: Iterable[WorkItemPublic], velocities: Sequence[float]
+    member: MemberPublic,
+    items: Iterable[WorkItemPublic],
+    velocities: Sequence[float],
+    points_per_week: float = WORKING_DAYS_PER_WEEK,
 ) -> list[TicketTime]:
     """Each open ticket's length for this person, in the order given."""
     return [
         TicketTime(
-            item, days_for(item.points, member.levels.get(item.area, 0), member.fte, velocities)
+            item,
+            days_for(
+                item.points,
+                member.levels.get(item.area, 0),
+                member.fte,
+                velocities,
+                points_per_week,
+            ),
         )
         for item in items
     ]
@@ -56,13 +76,18 @@ def quickest_by_area(
     areas: Iterable[str],
     velocities: Sequence[float],
     top: int = 2,
+    points_per_week: float = WORKING_DAYS_PER_WEEK,
 ) -> Mapping[str, tuple[Quickest, ...]]:
     """For each area, the `top` people who would finish its tickets fastest (ties by name)."""
     result: dict[str, tuple[Quickest, ...]] = {}
     for area in areas:
         ranked = sorted(
             (
-                Quickest(m.id, m.name, days_for(1.0, m.levels.get(area, 0), m.fte, velocities))
+                Quickest(
+                    m.id,
+                    m.name,
+                    days_for(1.0, m.levels.get(area, 0), m.fte, velocities, points_per_week),
+                )
                 for m in team
             ),
             key=lambda q: (q.days_per_point, q.name),

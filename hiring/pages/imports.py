@@ -20,7 +20,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
-from hiring.db import get_session
+from hiring.db import get_session, write_intent
 from team import csvio, imports
 from team.areas import list_areas, list_skills
 
@@ -60,15 +60,25 @@ class Kind:
 
 
 def _run_members(text: str, apply: bool) -> imports.ImportResult:
-    """The members import as the logged-in user (named in the rating history)."""
-    return imports.import_members(
-        text, session=get_session(), actor=current_user.email, apply=apply
-    )
+    """The members import as the logged-in user (named in the rating history).
+
+    A preview only reads: on SQLite it runs in a deferred transaction, so checking a big file
+    never holds the write lock that other requests wait for.
+    """
+    if not apply:
+        get_session().rollback()  # end the write transaction the request began with
+    with write_intent(apply):
+        return imports.import_members(
+            text, session=get_session(), actor=current_user.email, apply=apply
+        )
 
 
 def _run_work(text: str, apply: bool) -> imports.ImportResult:
-    """The work items import."""
-    return imports.import_work_items(text, session=get_session(), apply=apply)
+    """The work items import (a preview reads only, as above)."""
+    if not apply:
+        get_session().rollback()
+    with write_intent(apply):
+        return imports.import_work_items(text, session=get_session(), apply=apply)
 
 
 MEMBERS = Kind(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, render_template, request
@@ -16,8 +15,11 @@ from hiring.access import TEAM_READERS, allow
 from hiring.db import get_session
 from hiring.pages.forms import LEVEL_CHOICES
 from team.areas import list_areas
+from team.csvio import encode_download, number, write_table
 from team.members import active_members
+from team.models import Area
 from team.report import CoverageReport, Hypothetical, coverage_report, what_if
+from team.schemas import MemberPublic
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -33,7 +35,7 @@ class WhatIfForm(FlaskForm):
     remove = SelectMultipleField("Remove from the team", coerce=int, validators=[Optional()])
 
 
-def what_if_form(areas, members) -> WhatIfForm:
+def what_if_form(areas: Sequence[Area], members: Sequence[MemberPublic]) -> WhatIfForm:
     """The what-if form with a level per area for the hypothetical person."""
 
     class Form(WhatIfForm):
@@ -50,7 +52,7 @@ def what_if_form(areas, members) -> WhatIfForm:
     return form
 
 
-def _hypothetical(form: WhatIfForm, areas) -> Hypothetical | None:
+def _hypothetical(form: WhatIfForm, areas: Sequence[Area]) -> Hypothetical | None:
     """The person described by the form, or None when no level was chosen."""
     levels = {a.key: getattr(form, f"level_{a.key}").data for a in areas}
     if all(not value for value in levels.values()):
@@ -94,12 +96,16 @@ def coverage():
 
 
 def _finish_date(report: CoverageReport) -> date | None:
+    """The calendar date the forecast implies; None when infinite or past the calendar's end."""
     if not report.finite:
         return None
-    return date.today() + timedelta(days=round(report.forecast_weeks * 7))
+    days = round(report.forecast_weeks * 7)
+    if days > (date.max - date.today()).days:
+        return None
+    return date.today() + timedelta(days=days)
 
 
-def _chart_data(report: CoverageReport) -> dict:
+def _chart_data(report: CoverageReport) -> dict[str, object]:
     """What the two charts draw, handed to static/charts.js as JSON (no inline script)."""
     return {
         "areas": [a.name for a in report.areas],
@@ -121,41 +127,39 @@ def _chart_data(report: CoverageReport) -> dict:
 def coverage_csv():
     """The per-area table of the report as CSV, for a spreadsheet."""
     report = coverage_report(session=get_session())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "area",
+        "name",
+        "demand_points",
+        "demand_share",
+        "none",
+        "basic",
+        "working",
+        "strong",
+        "expert",
+        "strong_or_better",
+        "pressure_weeks",
+        "pressure_share",
+        "forecast_weeks",
+    ]
+    forecast = _cell(report.forecast_weeks if report.finite else None)
+    rows = [
         [
-            "area",
-            "name",
-            "demand_points",
-            "demand_share",
-            "none",
-            "basic",
-            "working",
-            "strong",
-            "expert",
-            "strong_or_better",
-            "pressure_weeks",
-            "pressure_share",
-            "forecast_weeks",
+            a.key,
+            a.name,
+            number(a.demand_points),
+            _cell(a.demand_share),
+            *(str(n) for n in a.members_by_level),
+            str(a.strong_or_better),
+            _cell(a.pressure_weeks),
+            _cell(a.pressure_share),
+            forecast,
         ]
-    )
-    for a in report.areas:
-        writer.writerow(
-            [
-                a.key,
-                a.name,
-                a.demand_points,
-                round(a.demand_share, 6),
-                *a.members_by_level,
-                a.strong_or_better,
-                _cell(a.pressure_weeks),
-                _cell(a.pressure_share),
-                _cell(report.forecast_weeks if report.finite else None),
-            ]
-        )
+        for a in report.areas
+    ]
+    # write_table neutralises cells a spreadsheet would run as formulas (an area's name).
     return Response(
-        "\ufeff" + out.getvalue(),
+        encode_download(write_table(header, rows)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=coverage.csv"},
     )

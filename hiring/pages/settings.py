@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import DecimalField
@@ -21,13 +23,13 @@ bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 class SettingsForm(FlaskForm):
     points_per_week = DecimalField(
         "Points per week",
-        places=2,
+        places=None,  # show stored values as they are: saving must not round them
         validators=[InputRequired(), NumberRange(min=0.01, max=1000)],
         description="The points a strong, full-time person finishes in a week.",
     )
 
 
-def settings_form(**kwargs) -> SettingsForm:
+def settings_form(**kwargs: Any) -> SettingsForm:
     """The form with one velocity field per level."""
 
     class Form(SettingsForm):
@@ -39,7 +41,7 @@ def settings_form(**kwargs) -> SettingsForm:
             f"velocity_{level}",
             DecimalField(
                 f"{name.capitalize()} ({level})",
-                places=2,
+                places=None,  # show stored values as they are: saving must not round them
                 validators=[InputRequired(), NumberRange(min=0, max=100)],
                 description=LEVEL_MEANINGS[level],
             ),

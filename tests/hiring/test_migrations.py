@@ -14,8 +14,10 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from sqlmodel import Session, SQLModel, select
 
 from hiring import create_app
+from hiring.accounts.models import User
 from hiring.db import make_engine
-from team.models import Area, Settings
+from hiring.openings.models import Candidate
+from team.models import Area, Member, Settings
 from tests.conftest import PG_URL, TestConfig, _pg_url
 
 
@@ -82,3 +84,24 @@ def test_init_db_twice_is_safe_and_keeps_admin_changes(empty_database_url, tmp_p
         assert names == ["ML research", "Software and ML engineering", "Data platform"]
     finally:
         engine.dispose()
+
+
+def test_demo_migrates_an_empty_database_fills_it_once_and_tells_how_to_log_in(
+    empty_database_url, tmp_path
+):
+    app = create_app(TestConfig(empty_database_url, tmp_path))
+    try:
+        runner = app.test_cli_runner()
+        first = runner.invoke(args=["demo", "--password", "demo password 1"])
+        assert first.exit_code == 0, first.output
+        assert "manager@example.com" in first.output and "demo password 1" in first.output
+        second = runner.invoke(args=["demo"])
+        assert second.exit_code == 0, second.output
+        assert "already has data" in second.output
+        assert "password: demo password 1" in second.output  # kept in instance/
+        with Session(app.extensions["engine"]) as session:
+            assert len(session.exec(select(User)).all()) == 6
+            assert len(session.exec(select(Member)).all()) == 12
+            assert len(session.exec(select(Candidate)).all()) == 8
+    finally:
+        app.extensions["engine"].dispose()

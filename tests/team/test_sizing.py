@@ -61,3 +61,8 @@ def test_quickest_people_per_area_rank_by_speed_then_name():
     quickest = quickest_by_area(team, ["research"], DEFAULT_VELOCITIES, top=2)["research"]
     assert [q.name for q in quickest] == ["Ada", "Cy"]
     assert quickest[0].days_per_point == pytest.approx(1 / 1.3)
+
+
+def test_more_points_a_week_means_fewer_days_per_point():
+    # At 10 points a week a strong person finishes 2 points a working day: 3 points in 1.5 days.
+    assert days_for(3, 3, 1.0, DEFAULT_VELOCITIES, points_per_week=10) == pytest.approx(1.5)
