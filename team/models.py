@@ -7,7 +7,6 @@ No `from __future__ import annotations` here: it breaks SQLModel's relationship 
 
 from datetime import UTC, datetime
 
-from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 WORK_STATUSES = ("planned", "in_progress", "done")
@@ -130,7 +129,6 @@ class WorkItem(SQLModel, table=True):
 
 class WorkItemSkill(SQLModel, table=True):
     __tablename__ = "work_item_skill"
-    __table_args__ = (UniqueConstraint("work_item_id", "skill_id"),)
 
     work_item_id: int = Field(foreign_key="work_item.id", primary_key=True)
     skill_id: int = Field(foreign_key="skill.id", primary_key=True)

@@ -8,7 +8,7 @@ Create Date: 2026-11-27 01:30:07.371697
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # the submodule itself: mypy sees no implicit `sqlmodel.sql`
 from alembic import op
 
 revision: str = "0001"
@@ -228,7 +228,6 @@ def upgrade() -> None:
             ["work_item.id"],
         ),
         sa.PrimaryKeyConstraint("work_item_id", "skill_id"),
-        sa.UniqueConstraint("work_item_id", "skill_id"),
     )
     # ### end Alembic commands ###
 
