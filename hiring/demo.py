@@ -7,12 +7,14 @@ risk).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from sqlmodel import Session, func, select
 
 from hiring.accounts import service as accounts
 from hiring.accounts.models import User
 from hiring.accounts.service import CurrentUser
-from hiring.openings.schemas import CandidateCreate, OpeningCreate, ScorecardIn
+from hiring.openings.schemas import CandidateCreate, OpeningCreate, Recommendation, ScorecardIn
 from hiring.openings.scorecards import save_card
 from hiring.openings.service import add_candidate, create_opening, set_status
 from team import members, work
@@ -145,7 +147,9 @@ USERS = [
 
 # name, status, cards as (research, engineering, data) per interviewer, None = not assessed;
 # a card marked "draft" counts for nothing until it is submitted.
-CANDIDATES = [
+# An interviewer's card: research, engineering and data levels (None: not rated), or a draft.
+Card = tuple[int, int, int | None] | Literal["draft"]
+CANDIDATES: list[tuple[str, str, list[Card]]] = [
     ("Nadia Petrova", "interviewing", [(1, 2, 3), (1, 2, 4), (2, 2, 3)]),
     ("Ravi Shankar", "interviewing", [(4, 2, 0), (4, 3, 0), (3, 2, 1)]),
     ("Chloé Martin", "interviewing", [(1, 3, 1), (1, 4, 1), (2, 3, 1)]),
@@ -155,7 +159,13 @@ CANDIDATES = [
     ("Marcus Webb", "interviewing", [(2, 3, None), (2, 3, None)]),
     ("Aisha Bello", "applied", [(1, 2, 3), (2, 2, 2), "draft"]),
 ]
-RECOMMENDATION_BY_BEST = {4: "strong_yes", 3: "yes", 2: "no", 1: "strong_no", 0: "strong_no"}
+RECOMMENDATION_BY_BEST: dict[int, Recommendation] = {
+    4: "strong_yes",
+    3: "yes",
+    2: "no",
+    1: "strong_no",
+    0: "strong_no",
+}
 
 
 def _slug(name: str) -> str:
@@ -228,7 +238,7 @@ def _load_hiring(session: Session, people: dict[str, CurrentUser]) -> None:
         )
         for interviewer, card in zip(panel, cards, strict=False):
             submit = card != "draft"
-            levels = card if submit else (2, 2, 2)
+            levels = (2, 2, 2) if card == "draft" else card
             ratings = dict(zip(("research", "engineering", "data"), levels, strict=True))
             best = max(level or 0 for level in levels)
             card_in = ScorecardIn(

@@ -8,7 +8,15 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from team.errors import InvalidInput
+
 csrf = CSRFProtect()
+
+
+def has_control(value: str) -> bool:
+    """Whether text holds NUL or another control character (tabs and line breaks are fine)."""
+    return any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value)
+
 
 # Pages load scripts and styles only from our own static folder; chart data travels in JSON
 # blocks, so no inline script or style is ever needed.
@@ -41,15 +49,18 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _refuse_control_characters() -> None:
-        """No form field or query parameter may carry NUL or other control characters.
+        """No query parameter may carry NUL or other control characters.
 
-        PostgreSQL refuses NUL in text (a 500 deep in a query), and no field of ours has a use
-        for them; line breaks and tabs stay allowed for notes and CSV text.
+        PostgreSQL refuses NUL in text (a 500 deep in a query) and no parameter of ours has a
+        use for them. The API names the parameter (422); form fields are checked by their forms
+        and schemas, so that the error shows on the field.
         """
-        for values in (request.args, request.form):
-            for value in values.values():
-                if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-                    abort(400, description="A field contains control characters; remove them.")
+        bad = [name for name, value in request.args.items(multi=True) if has_control(value)]
+        if not bad:
+            return
+        if request.path.startswith("/api/"):
+            raise InvalidInput({name: ["must not contain control characters"] for name in bad})
+        abort(400, description="A search or filter contains control characters; remove them.")
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import Area, Member, MemberLevel, MemberSkill, RatingChange, Skill, utcnow
 from team.schemas import MemberCreate, MemberPublic, MemberUpdate
+from team.search import LIKE_ESCAPE, contains_pattern
 
 # Names sort ignoring case, so that the order is the same on SQLite and PostgreSQL.
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -46,35 +47,31 @@ def _skill_ids(session: Session) -> dict[str, int]:
     return {s.key: s.id for s in session.exec(select(Skill)).all() if s.id is not None}
 
 
-def _ratings(member_ids: list[int], session: Session) -> tuple[dict, dict]:
+# Levels by member id, then by area or skill key.
+Ratings = dict[int, dict[str, int]]
+
+
+def _ratings(member_ids: list[int], session: Session) -> tuple[Ratings, Ratings]:
     """Area and skill levels of many members in two queries, keyed by member id then key."""
-    levels: dict[int, dict[str, int]] = defaultdict(dict)
-    skills: dict[int, dict[str, int]] = defaultdict(dict)
+    levels: Ratings = defaultdict(dict)
+    skills: Ratings = defaultdict(dict)
     if not member_ids:
         return levels, skills
     area_rows = session.exec(
         select(MemberLevel.member_id, Area.key, MemberLevel.level)
-        .join(Area, Area.id == MemberLevel.area_id)
+        .join(Area, col(Area.id) == MemberLevel.area_id)
         .where(col(MemberLevel.member_id).in_(member_ids))
     ).all()
     for member_id, key, level in area_rows:
         levels[member_id][key] = level
     skill_rows = session.exec(
         select(MemberSkill.member_id, Skill.key, MemberSkill.level)
-        .join(Skill, Skill.id == MemberSkill.skill_id)
+        .join(Skill, col(Skill.id) == MemberSkill.skill_id)
         .where(col(MemberSkill.member_id).in_(member_ids))
     ).all()
     for member_id, key, level in skill_rows:
         skills[member_id][key] = level
     return levels, skills
-
-
-def _contains(search: str) -> str:
-    """A LIKE pattern (escape character `\\`) finding `search` literally, `%` and `_` included."""
-    text = search.strip().lower()
-    for char in ("\\", "%", "_"):
-        text = text.replace(char, "\\" + char)
-    return f"%{text}%"
 
 
 def _public(member: Member, levels: Mapping[str, int], skills: Mapping[str, int]) -> MemberPublic:
@@ -114,12 +111,12 @@ def list_members(
     elif active is False:
         query = query.where(col(Member.left_at).is_not(None))
     if search:
-        pattern = _contains(search)
+        pattern = contains_pattern(search)
         query = query.where(
             or_(
-                func.lower(Member.name).like(pattern, escape="\\"),
-                func.lower(Member.email).like(pattern, escape="\\"),
-                func.lower(Member.title).like(pattern, escape="\\"),
+                func.lower(Member.name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Member.email).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Member.title).like(pattern, escape=LIKE_ESCAPE),
             )
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
@@ -202,9 +199,17 @@ def _set_levels(
             )
 
 
-def _store(table: type, column: str, target_id: int, member_id: int, level: int, session) -> None:
+def _store(
+    table: type[MemberLevel] | type[MemberSkill],
+    column: str,
+    target_id: int,
+    member_id: int,
+    level: int,
+    session: Session,
+) -> None:
+    """Replace one stored level (area or skill): delete it, then add it back unless it is 0."""
     session.exec(
-        delete(table).where(table.member_id == member_id, getattr(table, column) == target_id)
+        delete(table).where(col(table.member_id) == member_id, getattr(table, column) == target_id)
     )
     if level > 0:
         session.add(table(member_id=member_id, level=level, **{column: target_id}))
@@ -292,9 +297,9 @@ def rating_history(
     """The newest rating changes first, for one member or the whole team."""
     query = (
         select(RatingChange, Member.name, Area.name, Skill.name)
-        .join(Member, Member.id == RatingChange.member_id)
-        .outerjoin(Area, Area.id == RatingChange.area_id)
-        .outerjoin(Skill, Skill.id == RatingChange.skill_id)
+        .join(Member, col(Member.id) == RatingChange.member_id)
+        .outerjoin(Area, col(Area.id) == RatingChange.area_id)
+        .outerjoin(Skill, col(Skill.id) == RatingChange.skill_id)
         .order_by(col(RatingChange.changed_at).desc(), col(RatingChange.id).desc())
         .limit(limit)
     )

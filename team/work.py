@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import Area, Skill, WorkItem, WorkItemSkill, utcnow
 from team.schemas import WorkItemCreate, WorkItemPublic, WorkItemUpdate
+from team.search import LIKE_ESCAPE, contains_pattern
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "title": (func.lower(WorkItem.title), WorkItem.id),  # same order on SQLite and PostgreSQL
@@ -19,14 +20,6 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "status": (WorkItem.status, WorkItem.id),
     "id": (WorkItem.id,),
 }
-
-
-def _contains(search: str) -> str:
-    """A LIKE pattern (escape `\\`) that finds `search` literally, so `%` matches only `%`."""
-    text = search.strip().lower()
-    for char in ("\\", "%", "_"):
-        text = text.replace(char, "\\" + char)
-    return f"%{text}%"
 
 
 def _area_by_key(key: str, session: Session) -> Area:
@@ -44,9 +37,9 @@ def publish(items: list[WorkItem], *, session: Session) -> list[WorkItemPublic]:
     if ids:
         rows = session.exec(
             select(WorkItemSkill.work_item_id, Skill.key)
-            .join(Skill, Skill.id == WorkItemSkill.skill_id)
+            .join(Skill, col(Skill.id) == WorkItemSkill.skill_id)
             .where(col(WorkItemSkill.work_item_id).in_(ids))
-            .order_by(Skill.position, Skill.id)
+            .order_by(col(Skill.position), col(Skill.id))
         ).all()
         for item_id, key in rows:
             skills[item_id].append(key)
@@ -77,11 +70,13 @@ def list_work_items(
     """A page of work items, filtered by area key and status, and how many match in all."""
     query = select(WorkItem)
     if area:
-        query = query.join(Area, Area.id == WorkItem.area_id).where(Area.key == area)
+        query = query.join(Area, col(Area.id) == WorkItem.area_id).where(Area.key == area)
     if status:
         query = query.where(WorkItem.status == status)
     if search:
-        query = query.where(func.lower(WorkItem.title).like(_contains(search), escape="\\"))
+        query = query.where(
+            func.lower(WorkItem.title).like(contains_pattern(search), escape=LIKE_ESCAPE)
+        )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     order = SORTS.get(sort, SORTS["id"])
     order_by = [desc(c) for c in order] if descending else list(order)
@@ -102,30 +97,33 @@ class AreaTotal:
 
 def area_totals(*, session: Session) -> list[AreaTotal]:
     """Open and total points per area, every area present, in display order."""
-    is_open = case((WorkItem.status != "done", WorkItem.points), else_=0.0)
-    counts_open = case((WorkItem.status != "done", 1), else_=0)
+    is_open = case((col(WorkItem.status) != "done", col(WorkItem.points)), else_=0.0)
+    counts_open = case((col(WorkItem.status) != "done", 1), else_=0)
+    # The whole Area row (every column is grouped on): SQLModel's select is typed for at most
+    # four entities, and the key and name would make five.
     query = (
         select(
-            Area.key,
-            Area.name,
+            Area,
             func.coalesce(func.sum(is_open), 0.0),
             func.coalesce(func.sum(WorkItem.points), 0.0),
             func.coalesce(func.sum(counts_open), 0),
         )
-        .outerjoin(WorkItem, WorkItem.area_id == Area.id)
-        .group_by(Area.id, Area.key, Area.name, Area.position)
-        .order_by(Area.position, Area.id)
+        .outerjoin(WorkItem, col(WorkItem.area_id) == Area.id)
+        .group_by(col(Area.id), col(Area.key), col(Area.name), col(Area.position))
+        .order_by(col(Area.position), col(Area.id))
     )
     return [
-        AreaTotal(key=k, name=n, open_points=float(o), total_points=float(t), open_items=int(c))
-        for k, n, o, t, c in session.exec(query).all()
+        AreaTotal(
+            key=a.key, name=a.name, open_points=float(o), total_points=float(t), open_items=int(c)
+        )
+        for a, o, t, c in session.exec(query).all()
     ]
 
 
 def open_items(*, session: Session) -> list[WorkItemPublic]:
     """Every item not done: the demand the forecast plans for."""
     rows = session.exec(
-        select(WorkItem).where(WorkItem.status != "done").order_by(WorkItem.id)
+        select(WorkItem).where(WorkItem.status != "done").order_by(col(WorkItem.id))
     ).all()
     return publish(list(rows), session=session)
 
@@ -144,11 +142,12 @@ def get_work_item(item_id: int, *, session: Session) -> WorkItemPublic:
 
 
 def _set_skills(item: WorkItem, keys: list[str], session: Session) -> None:
-    known = {s.key: s.id for s in session.exec(select(Skill)).all()}
+    assert item.id is not None, "the item is flushed before its skills are set"
+    known = {s.key: s.id for s in session.exec(select(Skill)).all() if s.id is not None}
     unknown = [key for key in keys if key not in known]
     if unknown:
         raise InvalidInput({"skills": [f"{key} is not a known skill" for key in unknown]})
-    session.exec(delete(WorkItemSkill).where(WorkItemSkill.work_item_id == item.id))
+    session.exec(delete(WorkItemSkill).where(col(WorkItemSkill.work_item_id) == item.id))
     for key in dict.fromkeys(keys):
         session.add(WorkItemSkill(work_item_id=item.id, skill_id=known[key]))
 
@@ -156,6 +155,7 @@ def _set_skills(item: WorkItem, keys: list[str], session: Session) -> None:
 def add_work_item(data: WorkItemCreate, *, session: Session) -> WorkItem:
     """Stage a new work item (no commit): shared by the form, the API and CSV import."""
     area = _area_by_key(data.area, session)
+    assert area.id is not None, "a stored area has an id"
     item = WorkItem(title=data.title, area_id=area.id, points=data.points, status=data.status)
     session.add(item)
     session.flush()
@@ -200,6 +200,6 @@ def update_work_item(
 def delete_work_item(item_id: int, *, session: Session) -> None:
     """Remove a work item from the planned work (no decision rests on a ticket)."""
     item = get_item_row(item_id, session=session)
-    session.exec(delete(WorkItemSkill).where(WorkItemSkill.work_item_id == item_id))
+    session.exec(delete(WorkItemSkill).where(col(WorkItemSkill.work_item_id) == item_id))
     session.delete(item)
     session.commit()

@@ -13,8 +13,10 @@ from sqlmodel import Session, col, func, or_, select
 from hiring.accounts.models import ROLES, ApiToken, LoginSession, User, UserRole
 from hiring.accounts.passwords import hash_password, password_problems, verify_password
 from hiring.db import write_intent
+from hiring.security import has_control
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import utcnow
+from team.search import LIKE_ESCAPE, contains_pattern
 
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -84,8 +86,8 @@ def create_user(
     email = _check_email(email)
     name = name.strip()
     errors: dict[str, list[str]] = {}
-    if not 1 <= len(name) <= 120:
-        errors["name"] = ["give a name of 1 to 120 characters"]
+    if not 1 <= len(name) <= 120 or has_control(name):
+        errors["name"] = ["give a name of 1 to 120 characters, without control characters"]
     if problems := password_problems(password):
         errors["password"] = problems
     roles = _check_roles(roles)
@@ -110,12 +112,17 @@ def list_users(
     """A page of users with their roles, and how many match."""
     query = select(User)
     if search:
-        pattern = f"%{search.strip().lower()}%"
+        pattern = contains_pattern(search)
         query = query.where(
-            or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern))
+            or_(
+                func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+            )
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    users = session.exec(query.order_by(User.name, User.id).limit(limit).offset(offset)).all()
+    users = session.exec(
+        query.order_by(col(User.name), col(User.id)).limit(limit).offset(offset)
+    ).all()
     ids = [u.id for u in users]
     roles: dict[int, set[str]] = {i: set() for i in ids if i is not None}
     for user_id, role in session.exec(
@@ -156,8 +163,8 @@ def update_user(
     roles = _check_roles(roles)
     errors: dict[str, list[str]] = {}
     name = name.strip()
-    if not 1 <= len(name) <= 120:
-        errors["name"] = ["give a name of 1 to 120 characters"]
+    if not 1 <= len(name) <= 120 or has_control(name):
+        errors["name"] = ["give a name of 1 to 120 characters, without control characters"]
     if not roles:
         errors["roles"] = ["choose at least one role"]
     if user_id == acting_user_id and not active:
@@ -172,7 +179,7 @@ def update_user(
     user.active = active
     user.version += 1
     session.add(user)
-    session.exec(delete(UserRole).where(UserRole.user_id == user_id))
+    session.exec(delete(UserRole).where(col(UserRole.user_id) == user_id))
     for role in roles:
         session.add(UserRole(user_id=user_id, role=role))
     session.commit()
@@ -181,7 +188,12 @@ def update_user(
 
 def authenticate(email: str, password: str, *, session: Session) -> User | None:
     """The active user with that email and password, else None (same cost either way)."""
-    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    email = email.strip().lower()
+    user = (
+        None
+        if has_control(email)
+        else session.exec(select(User).where(User.email == email)).first()
+    )
     ok = verify_password(user.password_hash if user else "", password)
     if user is None or not ok or not user.active:
         return None
@@ -265,7 +277,13 @@ def load_session(
     return current
 
 
-def _touch(table: type, row_id: int, column: str, now: datetime, session: Session) -> None:
+def _touch(
+    table: type[LoginSession] | type[ApiToken],
+    row_id: int,
+    column: str,
+    now: datetime,
+    session: Session,
+) -> None:
     """Record a time of use in its own short write transaction.
 
     The read that found the row is ended first: upgrading a SQLite read transaction to a write
@@ -273,7 +291,7 @@ def _touch(table: type, row_id: int, column: str, now: datetime, session: Sessio
     """
     session.rollback()
     with write_intent(True):
-        session.exec(update(table).where(table.id == row_id).values({column: now}))
+        session.exec(update(table).where(col(table.id) == row_id).values({column: now}))
         session.commit()
 
 
@@ -281,8 +299,8 @@ def create_token(user_id: int, name: str, *, session: Session) -> str:
     """A new API token for the user; returned once, only its hash is kept."""
     get_user(user_id, session=session)
     name = name.strip() or "API token"
-    if len(name) > 80:
-        raise InvalidInput({"name": ["use at most 80 characters"]})
+    if len(name) > 80 or has_control(name):
+        raise InvalidInput({"name": ["use at most 80 characters, without control characters"]})
     token = "hg_" + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user_id, name=name, token_hash=_digest(token), prefix=token[:10]))
     session.commit()
@@ -338,6 +356,6 @@ def last_seen(user_ids: list[int], *, session: Session) -> dict[int, datetime]:
     rows = session.exec(
         select(LoginSession.user_id, func.max(LoginSession.last_seen_at))
         .where(col(LoginSession.user_id).in_(user_ids))
-        .group_by(LoginSession.user_id)
+        .group_by(col(LoginSession.user_id))
     ).all()
     return dict(rows)

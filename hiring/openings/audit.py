@@ -12,8 +12,11 @@ from hiring.openings.models import AuditEntry
 class Actor(Protocol):
     """Who acts: a user's id and email (the email is kept as text, so history outlives users)."""
 
-    id: int
-    email: str
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def email(self) -> str: ...
 
 
 def record(
@@ -51,3 +54,9 @@ def list_entries(
         .offset(offset)
     ).all()
     return list(rows), total
+
+
+def list_actions(*, session: Session) -> list[str]:
+    """Every action the log holds, for the log page's filter."""
+    rows = session.exec(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    return list(rows)

@@ -6,10 +6,12 @@ Area and skill fields are made per request, because areas and skills are data an
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
+    Field,
     HiddenField,
     SelectChoice,
     SelectField,
@@ -47,7 +49,7 @@ class MoreThanZero:
         self.at_most = at_most
         self.message = f"Must be more than 0 and at most {at_most:g}."
 
-    def __call__(self, _form: FlaskForm, field) -> None:  # noqa: ANN001 - a WTForms field
+    def __call__(self, _form: FlaskForm, field: Field) -> None:
         value = field.data
         if value is None or not value.is_finite() or not 0 < value <= self.at_most:
             raise ValidationError(self.message)
@@ -71,7 +73,7 @@ class MemberForm(FlaskForm):
     version = HiddenField()
 
 
-def member_form(areas: Sequence[Area], skills: Sequence[Skill], **kwargs) -> MemberForm:
+def member_form(areas: Sequence[Area], skills: Sequence[Skill], **kwargs: Any) -> MemberForm:
     """A member form with one level field per area and per skill."""
 
     class Form(MemberForm):
@@ -106,7 +108,7 @@ class WorkItemForm(FlaskForm):
     version = HiddenField()
 
 
-def work_item_form(areas: Sequence[Area], skills: Sequence[Skill], **kwargs) -> WorkItemForm:
+def work_item_form(areas: Sequence[Area], skills: Sequence[Skill], **kwargs: Any) -> WorkItemForm:
     """The work item form with the current areas and skills as choices."""
     form = WorkItemForm(**kwargs)
     form.area.choices = [SelectChoice(a.key, a.name) for a in areas]

@@ -5,6 +5,9 @@ Hiring managers and admins edit; leadership reads; interviewers never see rating
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from pydantic import ValidationError
@@ -12,11 +15,12 @@ from pydantic import ValidationError
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
 from hiring.db import get_session
 from hiring.forms import apply_errors
-from hiring.pages.forms import ConfirmForm, member_form, show_service_error
+from hiring.pages.forms import ConfirmForm, MemberForm, member_form, show_service_error
 from hiring.pages.listing import no_overflowing_ids, page_args
 from team import members as service
 from team.areas import list_areas, list_skills
 from team.errors import Conflict, InvalidInput, NotFound
+from team.models import Area, Skill
 from team.report import member_ticket_sizes
 from team.schemas import MemberCreate, MemberUpdate, pydantic_fields
 
@@ -65,7 +69,10 @@ def list_members():
     )
 
 
-def _member_data(form, areas, skills) -> dict:
+def _member_data(
+    form: MemberForm, areas: Sequence[Area], skills: Sequence[Skill]
+) -> dict[str, Any]:
+    """The form's values as the service schemas take them (validated there)."""
     return {
         "name": form.name.data,
         "email": form.email.data,

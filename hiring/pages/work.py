@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
@@ -12,6 +14,7 @@ from hiring.pages.forms import (
     STATUS_NAMES,
     ConfirmForm,
     StatusForm,
+    WorkItemForm,
     show_service_error,
     work_item_form,
 )
@@ -64,7 +67,8 @@ def list_items():
     )
 
 
-def _item_data(form) -> dict:
+def _item_data(form: WorkItemForm) -> dict[str, Any]:
+    """The form's values as the service schemas take them (validated there)."""
     return {
         "title": form.title.data,
         "area": form.area.data,
