@@ -1,0 +1,64 @@
+"""`GET /openings/{id}/ranking` (API.md, "Ranking")."""
+
+from __future__ import annotations
+
+import math
+
+from flask import g, jsonify
+from pydantic import BaseModel, Field
+
+from hiring.access import allow
+from hiring.api import bp
+from hiring.api.openapi import operation
+from hiring.db import get_session
+from hiring.openings.rankings import READERS, opening_ranking
+from hiring.openings.schemas import RubricPublic
+
+
+class RankedCandidatePublic(BaseModel):
+    """One candidate's place and numbers."""
+
+    rank: int
+    id: int
+    name: str
+    levels: dict[str, float | None]
+    rubric: RubricPublic
+    forecast_weeks: float | None = Field(description="With the candidate; null if infinite.")
+    weeks_saved: float | None = Field(description="null where the team alone never finishes.")
+
+
+class RankingPublic(BaseModel):
+    """Every candidate of the opening in ranked order (MODEL.md, "Ranking")."""
+
+    opening_id: int
+    forecast_weeks: float | None = Field(description="The team alone; null if infinite.")
+    candidates: list[RankedCandidatePublic]
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+@bp.get("/openings/<int:opening_id>/ranking")
+@allow(*READERS)
+@operation("Rank an opening's candidates by the weeks they would save", response=RankingPublic)
+def get_ranking(opening_id: int):
+    """The ranking as the page shows it; the rank never decides anything by itself."""
+    result = opening_ranking(opening_id, viewer=g.api_user, session=get_session())
+    body = RankingPublic(
+        opening_id=opening_id,
+        forecast_weeks=_finite(result.ranking.forecast_weeks),
+        candidates=[
+            RankedCandidatePublic(
+                rank=e.rank,
+                id=e.id,
+                name=e.name,
+                levels=dict(e.levels),
+                rubric=RubricPublic(passes=e.rubric.passes, verdict=e.rubric.verdict),
+                forecast_weeks=_finite(e.forecast_weeks),
+                weeks_saved=e.weeks_saved,
+            )
+            for e in result.ranking.entries
+        ],
+    )
+    return jsonify(body.model_dump(mode="json"))

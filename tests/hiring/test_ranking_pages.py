@@ -1,0 +1,129 @@
+"""The ranking page and `GET /openings/{id}/ranking`: MODEL.md's order and numbers, explained.
+
+The team is Ada alone (research strong, 0 elsewhere) with 10 research and 5 data points open.
+Speeds a week (5 points a week x velocity): strong 5, basic 1.75, working 3.25, none 0.5.
+
+- Team alone: research 10/5 = 2 weeks, data 5/0.5 = 10 weeks, one person: T = 12.
+- A (1, 1, 3), passes: A does data (1 week) then research beside Ada:
+  5T + 1.75(T - 1) = 10 -> T = 11.75 / 6.75 = 1.7407...
+- C (3, 1, 1), passes: C does data all along at 1.75, Ada the research then data at 0.5:
+  1.75T + 0.5(T - 2) = 5 -> T = 6 / 2.25 = 2.6667...
+- B (4, 2, 0), below basic in data: B researches 10/6.5 weeks then data; Ada does data:
+  0.5T + 0.5(T - 10/6.5) = 5 -> T = 5 + 5/6.5 = 5.769...
+- D (2, 2, not assessed), incomplete: data counts as none. Ada researches 2 weeks, both do data:
+  0.5T + 0.5(T - 2) = 5 -> T = 6.
+Order: A, C (pass, by forecast), then B, D (the others, by forecast).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+TEAM_ALONE = 12.0
+WITH = {"A": 11.75 / 6.75, "C": 6 / 2.25, "B": 5 + 5 / 6.5, "D": 6.0}
+CARDS = {
+    "A": {"research": 1, "engineering": 1, "data": 3},
+    "B": {"research": 4, "engineering": 2, "data": 0},
+    "C": {"research": 3, "engineering": 1, "data": 1},
+    "D": {"research": 2, "engineering": 2, "data": None},
+}
+
+
+@pytest.fixture
+def opening(make_user, make_member, make_work_item, make_opening, make_candidate, write_card):
+    """The opening with candidates A-D, each rated by one interviewer."""
+    make_member(name="Ada", levels={"research": 3, "engineering": 0, "data": 0})
+    make_work_item(area="research", points=10)
+    make_work_item(area="data", points=5)
+    make_work_item(area="engineering", points=40, status="done")
+    manager = make_user("hiring_manager")
+    interviewer = make_user("interviewer")
+    made = make_opening(manager=manager, panel=[interviewer], target_area="data")
+    for name in ("D", "C", "B", "A"):
+        candidate = make_candidate(made, name=name)
+        write_card(candidate, interviewer, CARDS[name], recommendation="yes")
+    return made, manager
+
+
+def test_api_ranks_by_rubric_then_forecast_with_exact_numbers(api, opening):
+    made, _manager = opening
+    body = api("leadership").get(f"/api/v1/openings/{made.id}/ranking").get_json()
+    assert body["opening_id"] == made.id
+    assert body["forecast_weeks"] == pytest.approx(TEAM_ALONE, rel=1e-6)
+    names = [c["name"] for c in body["candidates"]]
+    assert names == ["A", "C", "B", "D"]
+    assert [c["rank"] for c in body["candidates"]] == [1, 2, 3, 4]
+    for entry in body["candidates"]:
+        assert entry["forecast_weeks"] == pytest.approx(WITH[entry["name"]], rel=1e-6)
+        assert entry["weeks_saved"] == pytest.approx(TEAM_ALONE - WITH[entry["name"]], rel=1e-6)
+    first = body["candidates"][0]
+    assert first["rubric"] == {"passes": True, "verdict": "passes"}
+    assert first["levels"] == {"research": 1, "engineering": 1, "data": 3}
+    assert body["candidates"][3]["rubric"] == {"passes": False, "verdict": "incomplete"}
+    assert body["candidates"][3]["levels"]["data"] is None
+
+
+def test_weeks_saved_is_null_when_the_team_alone_never_finishes(
+    api, make_user, make_work_item, make_opening, make_candidate, write_card
+):
+    make_work_item(area="data", points=5)  # and nobody on the team
+    interviewer = make_user("interviewer")
+    made = make_opening(panel=[interviewer])
+    write_card(
+        make_candidate(made, name="Solo"), interviewer, {"research": 1, "engineering": 1, "data": 3}
+    )
+    body = api("admin").get(f"/api/v1/openings/{made.id}/ranking").get_json()
+    assert body["forecast_weeks"] is None
+    assert body["candidates"][0]["weeks_saved"] is None
+    assert body["candidates"][0]["forecast_weeks"] == pytest.approx(1.0)  # 5 points at 5 a week
+
+
+@pytest.mark.parametrize("role, status", [("interviewer", 403), ("hiring_manager", 404)])
+def test_ranking_is_for_managers_of_the_opening_leadership_and_admins(api, opening, role, status):
+    made, _manager = opening
+    # An interviewer may not rank; another hiring manager does not see this opening at all.
+    assert api(role).get(f"/api/v1/openings/{made.id}/ranking").status_code == status
+
+
+def test_page_shows_the_order_the_numbers_and_who_said_what(client, login, opening):
+    made, manager = opening
+    login(manager)
+    page = client.get(f"/openings/{made.id}/ranking")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<strong id="team-forecast">12 weeks</strong>' in html
+    positions = [html.index(f'">{name}</a>') for name in ("A", "C", "B", "D")]
+    assert positions == sorted(positions)
+    assert "10.3 weeks" in html  # A saves 12 - 1.74 = 10.26 weeks
+    assert "not assessed in Data engineering" in html  # D's verdict, in words
+    assert "Nobody has rated: Data engineering." in html
+    assert "The rank informs; it does not decide." in html
+
+
+def test_a_submitted_correction_moves_the_ranking_at_once(api, opening, db, make_user):
+    """No cache: a new revision of a card shows in the very next ranking."""
+    from sqlmodel import select
+
+    from hiring.accounts.models import User
+    from hiring.openings import scorecards
+    from hiring.openings.models import Candidate
+    from hiring.openings.schemas import ScorecardIn
+    from tests.hiring.conftest import viewer_of
+
+    made, _manager = opening
+    reader = api("admin")
+    before = reader.get(f"/api/v1/openings/{made.id}/ranking").get_json()
+    assert [c["name"] for c in before["candidates"]][:2] == ["A", "C"]
+    candidate_c = db.exec(select(Candidate).where(Candidate.name == "C")).one()
+    interviewer = db.exec(select(User).where(User.email == made.panel[0])).one()
+    viewer = viewer_of(interviewer, db)
+    scorecards.revise_card(candidate_c.id, viewer=viewer, session=db)
+    scorecards.save_card(
+        candidate_c.id,
+        ScorecardIn(ratings={"research": 3, "engineering": 1, "data": 4}, submit=True),
+        viewer=viewer,
+        session=db,
+    )
+    db.commit()
+    after = reader.get(f"/api/v1/openings/{made.id}/ranking").get_json()
+    assert [c["name"] for c in after["candidates"]][:2] == ["C", "A"]
