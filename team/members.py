@@ -136,9 +136,16 @@ def active_members(*, session: Session) -> list[MemberPublic]:
     return publish(rows, session=session)
 
 
-def get_member_row(member_id: int, *, session: Session) -> Member:
-    """The stored member, or NotFound."""
-    member = session.get(Member, member_id)
+def get_member_row(member_id: int, *, session: Session, for_update: bool = False) -> Member:
+    """The stored member, or NotFound.
+
+    `for_update` locks the row until commit (PostgreSQL's SELECT ... FOR UPDATE), so that the
+    version check of a concurrent edit sees the other edit's commit instead of racing it; SQLite
+    already serialises writers with BEGIN IMMEDIATE.
+    """
+    member = session.get(
+        Member, member_id, with_for_update=for_update or None, populate_existing=for_update
+    )
     if member is None:
         raise NotFound("no such member")
     return member
@@ -273,7 +280,7 @@ def update_member(
     expected_version: int | None = None,
 ) -> MemberPublic:
     """Change a member's details or ratings."""
-    member = get_member_row(member_id, session=session)
+    member = get_member_row(member_id, session=session, for_update=True)
     change_member(member, data, session=session, actor=actor, expected_version=expected_version)
     session.commit()
     return get_member(member_id, session=session)
@@ -281,7 +288,7 @@ def update_member(
 
 def mark_left(member_id: int, *, session: Session, actor: str = "") -> MemberPublic:
     """Mark a member as having left: kept with ratings for history, counted for nothing."""
-    member = get_member_row(member_id, session=session)
+    member = get_member_row(member_id, session=session, for_update=True)
     if member.left_at is None:
         member.left_at = utcnow()
         member.updated_at = member.left_at

@@ -128,9 +128,11 @@ def open_items(*, session: Session) -> list[WorkItemPublic]:
     return publish(list(rows), session=session)
 
 
-def get_item_row(item_id: int, *, session: Session) -> WorkItem:
-    """The stored item, or NotFound."""
-    item = session.get(WorkItem, item_id)
+def get_item_row(item_id: int, *, session: Session, for_update: bool = False) -> WorkItem:
+    """The stored item, or NotFound; `for_update` locks it until commit (as for members)."""
+    item = session.get(
+        WorkItem, item_id, with_for_update=for_update or None, populate_existing=for_update
+    )
     if item is None:
         raise NotFound("no such work item")
     return item
@@ -178,7 +180,7 @@ def update_work_item(
     expected_version: int | None = None,
 ) -> WorkItemPublic:
     """Change a work item; a stale `expected_version` is a Conflict."""
-    item = get_item_row(item_id, session=session)
+    item = get_item_row(item_id, session=session, for_update=True)
     if expected_version is not None and expected_version != item.version:
         raise Conflict("Someone else changed this item meanwhile; reload and try again.")
     changes = data.model_dump(exclude_unset=True, exclude={"skills", "area"})
