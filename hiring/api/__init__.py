@@ -59,4 +59,13 @@ def challenge(response: Response) -> Response:
 
 
 # The view modules register their routes on `bp`; imported last because they import it.
-from hiring.api import areas, imports, openapi, reports, team, work  # noqa: E402,F401
+from hiring.api import (  # noqa: E402,F401
+    areas,
+    imports,
+    openapi,
+    openings,
+    ranking,
+    reports,
+    team,
+    work,
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, TypeVar
 
 from flask import abort, make_response, request
@@ -28,11 +28,13 @@ CSV_TYPES = ("text/csv", "text/plain", "application/octet-stream")
 _WHOLE_NUMBER = re.compile(r"-?\d{1,12}")
 
 
-def json_body(model: type[M]) -> M:
+def json_body(model: type[M], nullable: Collection[str] = ()) -> M:
     """The JSON object in the body, validated by `model`; 415, 400 or 422 (naming fields) if not.
 
     Validation is strict (JSON types as sent: `"1"` is not a number, `true` is not 1) because
-    the OpenAPI document promises exactly those types.
+    the OpenAPI document promises exactly those types. A null is refused (leave a field out to
+    keep it) except in the `nullable` fields, where null is a value of its own (e.g. a
+    scorecard's "no recommendation").
     """
     if not request.is_json:
         abort(415)
@@ -46,7 +48,11 @@ def json_body(model: type[M]) -> M:
         parsed = model.model_validate(data, strict=True)
     except ValidationError as error:
         raise InvalidInput(pydantic_fields(error)) from None
-    nulls = {name: ["may not be null"] for name in parsed.model_fields_set if data[name] is None}
+    nulls = {
+        name: ["may not be null"]
+        for name in parsed.model_fields_set
+        if data[name] is None and name not in nullable
+    }
     if nulls:
         raise InvalidInput(nulls)
     return parsed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, RootModel
 
+from hiring.openings.schemas import CandidatePublic, OpeningPublic, ScorecardPublic
 from team.schemas import AreaPublic, MemberPublic, WorkItemPublic
 
 
@@ -22,6 +23,27 @@ class WorkItemPage(BaseModel):
     """One page of work items and how many match in all."""
 
     items: list[WorkItemPublic]
+    total: int = Field(ge=0)
+
+
+class OpeningPage(BaseModel):
+    """One page of the openings the caller may see and how many they see in all."""
+
+    items: list[OpeningPublic]
+    total: int = Field(ge=0)
+
+
+class CandidatePage(BaseModel):
+    """One page of an opening's candidates, assessed, and how many the opening has in all."""
+
+    items: list[CandidatePublic]
+    total: int = Field(ge=0)
+
+
+class ScorecardList(BaseModel):
+    """The scorecards of one candidate the caller may read (the independence rule decides)."""
+
+    items: list[ScorecardPublic]
     total: int = Field(ge=0)
 
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
 
 from team.schemas import Key, _no_control_chars
 
@@ -19,6 +27,24 @@ Notes = Annotated[str, StringConstraints(max_length=10000)]
 Rating = Annotated[int, Field(ge=0, le=4, strict=True)]
 Recommendation = Literal["strong_no", "no", "yes", "strong_yes"]
 CandidateStatus = Literal["applied", "interviewing", "offer", "hired", "rejected"]
+
+# The API's document leaves null out of request bodies, where it would mean "unchanged"; on a
+# scorecard null is a value of its own ("not assessed", "no recommendation"), so say so.
+RatingOrNone = Annotated[
+    Rating | None,
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0, "maximum": 4}, {"type": "null"}]}),
+]
+RecommendationOrNone = Annotated[
+    Recommendation | None,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "enum": ["strong_no", "no", "yes", "strong_yes"]},
+                {"type": "null"},
+            ]
+        }
+    ),
+]
 
 
 def _no_controls_but_newlines(value: str | None) -> str | None:
@@ -94,8 +120,8 @@ class CandidatePublic(BaseModel):
 
 
 class ScorecardIn(_Input):
-    ratings: dict[Key, Rating | None] = {}
-    recommendation: Recommendation | None = None
+    ratings: dict[Key, RatingOrNone] = {}
+    recommendation: RecommendationOrNone = None
     notes: Notes = ""
     submit: bool = False
 

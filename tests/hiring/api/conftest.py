@@ -52,3 +52,16 @@ def bearer(app: Flask) -> Callable[[str], FlaskClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def api_as(
+    token_for: Callable[[Any], str], bearer: Callable[[str], FlaskClient]
+) -> Callable[[Any], FlaskClient]:
+    """api_as(user) -> a bearer client acting as that user: hiring tests need to know who is on
+    which panel, which `api(*roles)` (a fresh, unnamed user) cannot say."""
+
+    def make(user: Any) -> FlaskClient:
+        return bearer(token_for(user))
+
+    return make

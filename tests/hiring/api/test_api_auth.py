@@ -12,12 +12,14 @@ import pytest
 
 from hiring.accounts import service as accounts
 from hiring.accounts.models import ROLES
+from hiring.openings.models import Candidate, Opening, Scorecard
 from team.models import Member, WorkItem
 
 API = "/api/v1"
 ANY = frozenset(ROLES)
 READ = frozenset({"hiring_manager", "leadership", "admin"})
 WRITE = frozenset({"hiring_manager", "admin"})
+PANEL = frozenset({"interviewer"})
 
 # (method, path with {id} for an existing row, roles admitted): API.md, "Resources".
 CONTRACT = [
@@ -25,6 +27,7 @@ CONTRACT = [
     ("GET", "/settings", ANY),
     ("PATCH", "/settings", frozenset({"admin"})),
     ("GET", "/coverage", READ),
+    ("GET", "/openings/{id}/ranking", READ),
     ("GET", "/members", READ),
     ("POST", "/members", WRITE),
     ("GET", "/members/{id}", READ),
@@ -37,12 +40,27 @@ CONTRACT = [
     ("DELETE", "/work-items/{id}", WRITE),
     ("POST", "/import/members", WRITE),
     ("POST", "/import/work-items", WRITE),
+    ("GET", "/openings", ANY),
+    ("POST", "/openings", WRITE),
+    ("GET", "/openings/{id}", ANY),
+    ("PATCH", "/openings/{id}", WRITE),
+    ("GET", "/openings/{id}/candidates", ANY),
+    ("POST", "/openings/{id}/candidates", WRITE),
+    ("GET", "/candidates/{id}", ANY),
+    ("GET", "/candidates/{id}/scorecards", ANY),
+    ("POST", "/candidates/{id}/scorecards", PANEL),
 ]
+# Routes whose record only some holders of an admitted role see (a hiring manager sees their
+# own openings, an interviewer those whose panel they sit on).
+PER_RECORD = {"openings", "candidates"}
 PUBLIC = [("GET", "/openapi.json")]
 BODIES = {
     "/settings": {"points_per_week": 5},
     "/members": {"name": "New", "email": "new@example.com"},
     "/work-items": {"title": "New", "area": "data", "points": 1},
+    "/openings": {"title": "New"},
+    "/openings/{id}/candidates": {"name": "New", "email": "new@example.com"},
+    "/candidates/{id}/scorecards": {"ratings": {"data": 1}, "submit": True},
 }
 CSV = {
     "/import/members": "name,email\nNew,new@example.com\n",
@@ -63,13 +81,25 @@ def _call(client, method: str, path: str, ids: dict[str, int] | None = None):
     return client.open(url, method=method, **kwargs)
 
 
+def _per_record(path: str) -> bool:
+    """Whether the route reads one hiring record, which only some holders of a role see."""
+    return path.split("/")[1] in PER_RECORD and "{id}" in path
+
+
 @pytest.fixture
-def rows(make_member, make_work_item, count):
-    """One member and one work item, and a way to see that nothing else changed."""
-    ids = {"members": make_member().id, "work-items": make_work_item().id}
+def rows(make_member, make_work_item, make_opening, make_candidate, count):
+    """One member, work item, opening and candidate, and a way to see nothing else changed."""
+    opening = make_opening()
+    ids = {
+        "members": make_member().id,
+        "work-items": make_work_item().id,
+        "openings": opening.id,
+        "candidates": make_candidate(opening).id,
+    }
 
     def unchanged() -> bool:
-        return (count(Member), count(WorkItem)) == (1, 1)
+        tables = (Member, WorkItem, Opening, Candidate, Scorecard)
+        return [count(t) for t in tables] == [1, 1, 1, 1, 0]
 
     return ids, unchanged
 
@@ -203,7 +233,22 @@ def test_readers_read_team_and_work(api, rows, role):
     ids, _unchanged = rows
     client = api(role)
     for method, path, roles in CONTRACT:
-        if method == "GET" and role in roles:
+        if method == "GET" and role in roles and not _per_record(path):
+            assert _call(client, method, path, ids).status_code == 200, path
+
+
+@pytest.mark.parametrize("role", sorted(ANY))
+def test_each_role_reads_the_hiring_records_it_may_see(
+    make_user, token_for, bearer, make_opening, make_candidate, role
+):
+    user = make_user(role)
+    interviewer = user if role == "interviewer" else make_user("interviewer")
+    manager = user if role == "hiring_manager" else None
+    opening = make_opening(manager=manager, panel=[interviewer])
+    ids = {"openings": opening.id, "candidates": make_candidate(opening).id}
+    client = bearer(token_for(user))
+    for method, path, roles in CONTRACT:
+        if method == "GET" and role in roles and _per_record(path):
             assert _call(client, method, path, ids).status_code == 200, path
 
 
