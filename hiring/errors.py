@@ -77,6 +77,8 @@ def init_app(app: Flask) -> None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if isinstance(error, CSRFError):
             message = "The form expired or came from elsewhere. Reload the page and try again."
+        elif status == 400 and error.description != type(error).description:
+            message = error.description or MESSAGES[400]  # our own words, given to abort()
         else:
             message = MESSAGES.get(status, error.description)
         return render_template("errors/error.html", code=status, message=message), status

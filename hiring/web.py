@@ -26,7 +26,11 @@ def init_app(app: Flask) -> None:
     from hiring.accounts.views import bp as auth_bp
     from hiring.api import bp as api_bp
     from hiring.pages.areas import bp as areas_bp
+    from hiring.pages.audit import bp as audit_bp
+    from hiring.pages.candidates import bp as candidates_bp
     from hiring.pages.imports import bp as imports_bp
+    from hiring.pages.openings import bp as openings_bp
+    from hiring.pages.ranking import bp as ranking_bp
     from hiring.pages.reports import bp as reports_bp
     from hiring.pages.settings import bp as settings_bp
     from hiring.pages.team import bp as team_bp
@@ -41,6 +45,10 @@ def init_app(app: Flask) -> None:
         imports_bp,
         reports_bp,
         settings_bp,
+        openings_bp,
+        candidates_bp,
+        ranking_bp,
+        audit_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

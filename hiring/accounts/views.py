@@ -42,6 +42,8 @@ def home_for(user: service.CurrentUser) -> str:
     """Where a user lands after login: the page their main role works on."""
     if user.has_role("admin", "hiring_manager", "leadership"):
         return url_for("team.matrix")
+    if user.has_role("interviewer"):
+        return url_for("candidates.my_cards")  # an interviewer's work: the cards they owe
     return url_for("auth.profile")
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import delete, exists
+from sqlalchemy import case, delete, desc, exists
 from sqlmodel import Session, col, func, or_, select
 
 from hiring.accounts.models import User, UserRole
@@ -26,13 +26,17 @@ from hiring.openings.schemas import (
 )
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import Area, utcnow
+from team.search import LIKE_ESCAPE, contains_pattern
 
 
 class Viewer(Protocol):
-    """The user asking: the logged-in page user or the API token's user."""
+    """The user asking: the logged-in page user or the API token's user (read-only)."""
 
-    id: int
-    email: str
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def email(self) -> str: ...
 
     def has_role(self, *roles: str) -> bool: ...
 
@@ -117,25 +121,54 @@ def publish_openings(openings: Sequence[Opening], *, session: Session) -> list[O
     ]
 
 
+# Sort keys of the openings list. "status" (the default) puts open ones first, newest first;
+# the negated id keeps that a plain column, so "descending" reverses every term alike.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "status": (case((col(Opening.status) == "open", 0), else_=1), -col(Opening.id)),
+    "title": (func.lower(Opening.title), Opening.id),  # same order on SQLite and PostgreSQL
+    "headcount": (Opening.headcount, Opening.id),
+    "created": (Opening.id,),
+}
+
+
 def list_openings(
     *,
     viewer: Viewer,
     session: Session,
     status: str | None = None,
+    search: str | None = None,
+    sort: str = "status",
+    descending: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[OpeningPublic], int]:
-    """A page of the openings this viewer sees, newest first, and how many in all."""
+    """A page of the openings this viewer sees (open first, newest first unless sorted
+    otherwise), optionally those whose title contains `search`, and how many in all."""
     query = visible_openings(viewer)
     if status:
         query = query.where(Opening.status == status)
+    if search:
+        query = query.where(
+            func.lower(Opening.title).like(contains_pattern(search), escape=LIKE_ESCAPE)
+        )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(col(Opening.status).desc(), col(Opening.id).desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    order = SORTS.get(sort, SORTS["status"])
+    order_by = [desc(c) for c in order] if descending else list(order)
+    rows = session.exec(query.order_by(*order_by).limit(limit).offset(offset)).all()
     return publish_openings(list(rows), session=session), total
+
+
+def candidate_counts(opening_ids: Sequence[int], *, session: Session) -> dict[int, dict[str, int]]:
+    """Per opening, how many candidates are in each status (missing statuses are 0)."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    if opening_ids:
+        for opening_id, status, n in session.exec(
+            select(Candidate.opening_id, Candidate.status, func.count())
+            .where(col(Candidate.opening_id).in_(opening_ids))
+            .group_by(col(Candidate.opening_id), col(Candidate.status))
+        ).all():
+            counts[opening_id][status] = n
+    return dict(counts)
 
 
 def get_opening(opening_id: int, *, viewer: Viewer, session: Session) -> OpeningPublic:
@@ -250,10 +283,8 @@ def list_candidate_rows(opening_id: int, *, session: Session) -> list[Candidate]
     )
 
 
-def add_candidate(
-    opening_id: int, data: CandidateCreate, *, viewer: Viewer, session: Session
-) -> Candidate:
-    """Add a candidate to an open opening (the opening's hiring manager or an admin)."""
+def _open_for_candidates(opening_id: int, viewer: Viewer, session: Session) -> Opening:
+    """The opening, if the viewer manages it and it is open to new candidates."""
     opening = get_opening_row(opening_id, viewer=viewer, session=session)
     if not manages(opening, viewer):
         raise Forbidden()
@@ -261,13 +292,26 @@ def add_candidate(
         raise Conflict(
             "The opening is closed; reopen it to add candidates.", {"opening": ["is closed"]}
         )
-    taken = session.exec(
-        select(Candidate.id).where(
-            Candidate.opening_id == opening_id, Candidate.email == data.email
-        )
-    ).first()
-    if taken is not None:
-        raise Conflict("That candidate is already on this opening.", {"email": ["is taken"]})
+    return opening
+
+
+def _taken_emails(opening_id: int, emails: Sequence[str], session: Session) -> set[str]:
+    """Which of these emails already belong to a candidate of the opening."""
+    if not emails:
+        return set()
+    return set(
+        session.exec(
+            select(Candidate.email).where(
+                Candidate.opening_id == opening_id, col(Candidate.email).in_(set(emails))
+            )
+        ).all()
+    )
+
+
+def _stage_candidate(
+    opening_id: int, data: CandidateCreate, viewer: Viewer, session: Session
+) -> Candidate:
+    """Stage one checked candidate with their first status and an audit entry (no commit)."""
     candidate = Candidate(opening_id=opening_id, name=data.name, email=data.email)
     session.add(candidate)
     session.flush()
@@ -275,8 +319,48 @@ def add_candidate(
         StatusChange(candidate_id=candidate.id or 0, new_status="applied", changed_by_id=viewer.id)
     )
     audit.record(session, viewer, "candidate.add", "candidate", candidate.id, data.email)
+    return candidate
+
+
+def add_candidate(
+    opening_id: int, data: CandidateCreate, *, viewer: Viewer, session: Session
+) -> Candidate:
+    """Add a candidate to an open opening (the opening's hiring manager or an admin)."""
+    _open_for_candidates(opening_id, viewer, session)
+    if _taken_emails(opening_id, [data.email], session):
+        raise Conflict("That candidate is already on this opening.", {"email": ["is taken"]})
+    candidate = _stage_candidate(opening_id, data, viewer, session)
     session.commit()
     return candidate
+
+
+def add_candidates(
+    opening_id: int, rows: Sequence[CandidateCreate], *, viewer: Viewer, session: Session
+) -> list[Candidate]:
+    """Add many candidates in one transaction: all of them, or (on any problem) none.
+
+    A problem names the row by its index in `rows` (`rows.<i>.email`), so an upload page can
+    point at the line of the file.
+    """
+    _open_for_candidates(opening_id, viewer, session)
+    if not rows:
+        raise InvalidInput({"rows": ["there are no candidates to add"]})
+    taken = _taken_emails(opening_id, [r.email for r in rows], session)
+    problems: dict[str, list[str]] = {}
+    first_row: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        if row.email in taken:
+            problems[f"rows.{index}.email"] = [f"{row.email} is already on this opening"]
+        elif row.email in first_row:
+            problems[f"rows.{index}.email"] = [
+                f"{row.email} is also in row {first_row[row.email] + 1} of the list"
+            ]
+        first_row.setdefault(row.email, index)
+    if problems:
+        raise Conflict("Some candidates could not be added; nothing was added.", problems)
+    added = [_stage_candidate(opening_id, row, viewer, session) for row in rows]
+    session.commit()
+    return added
 
 
 def set_status(
@@ -291,6 +375,11 @@ def set_status(
 
     if status not in CANDIDATE_STATUSES:
         raise InvalidInput({"status": [f"must be one of {', '.join(CANDIDATE_STATUSES)}"]})
+    # A NUL would fail on PostgreSQL's text columns (a 500); other controls garble the history.
+    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in note):
+        raise InvalidInput({"note": ["must not contain control characters"]})
+    if len(note) > 2000:
+        raise InvalidInput({"note": ["must be at most 2000 characters"]})
     if status == candidate.status:
         return candidate
     session.add(
@@ -298,7 +387,7 @@ def set_status(
             candidate_id=candidate_id,
             old_status=candidate.status,
             new_status=status,
-            note=note[:2000],
+            note=note,
             changed_by_id=viewer.id,
         )
     )

@@ -1,0 +1,318 @@
+"""Openings pages: the list, a new or changed opening with its panel, and one opening with its
+candidates, where its hiring manager adds candidates one by one or from a CSV file.
+
+Everyone logged in opens the list, and sees only the openings the services show them (admins
+and leadership all, hiring managers their own, interviewers those whose panel they sit on); an
+opening they may not see is a 404. Only its hiring manager or an admin changes an opening.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from pydantic import ValidationError
+
+from hiring.access import ANY_ROLE, TEAM_EDITORS, allow
+from hiring.db import get_session
+from hiring.forms import apply_errors
+from hiring.openings import candidates as assessments
+from hiring.openings import service
+from hiring.openings.models import OPENING_STATUSES
+from hiring.openings.schemas import CandidateCreate, OpeningCreate, OpeningUpdate
+from hiring.openings.scorecards import sees_all_cards
+from hiring.pages.hiring_forms import (
+    CANDIDATE_STATUS_NAMES,
+    CandidateForm,
+    CandidateUploadForm,
+    OpeningForm,
+    opening_form,
+)
+from hiring.pages.listing import no_overflowing_ids, page_args
+from team import csvio
+from team.areas import list_areas
+from team.errors import Conflict, InvalidInput
+from team.report import coverage_report
+from team.schemas import pydantic_fields
+
+bp = Blueprint("openings", __name__, url_prefix="/openings")
+bp.url_value_preprocessor(no_overflowing_ids)
+
+
+@bp.route("/")
+@allow(*ANY_ROLE)
+def list_openings():
+    """The openings this user may see, with search, sorting, open/closed and candidate counts."""
+    db = get_session()
+    args = page_args(sorts=service.SORTS, default_sort="status")
+    show = request.args.get("show", "")
+    show = show if show in OPENING_STATUSES else ""
+    openings, total = service.list_openings(
+        viewer=current_user,
+        session=db,
+        status=show or None,
+        search=args.search,
+        sort=args.sort,
+        descending=args.descending,
+        limit=args.limit,
+        offset=args.offset,
+    )
+    return render_template(
+        "openings/list.html",
+        openings=openings,
+        total=total,
+        args=args,
+        show=show,
+        counts=service.candidate_counts([o.id for o in openings], session=db),
+        area_names={a.key: a.name for a in list_areas(session=db)},
+        statuses=CANDIDATE_STATUS_NAMES,
+    )
+
+
+def _opening_data(form: OpeningForm) -> dict[str, Any]:
+    """The form's values as the service schemas take them (validated there)."""
+    return {
+        "title": form.title.data,
+        "description": form.description.data or "",
+        "target_area": form.target_area.data or None,
+        "headcount": form.headcount.data,
+        "status": form.status.data,
+        "panel": list(form.panel.data or []),
+    }
+
+
+def _show_error(form: Any, error: InvalidInput | Conflict) -> None:
+    """A service error on the fields it names that the form has, else its message above."""
+    fields = {k: v for k, v in error.fields.items() if hasattr(form, k.split(".")[0])}
+    if fields:
+        apply_errors(form, fields)
+    else:
+        form.form_errors.append(error.message)
+
+
+def _form_page(form: OpeningForm, opening: Any, status: int) -> tuple[str, int]:
+    """The new/edit opening page, with the coverage report's suggested target area."""
+    db = get_session()
+    report = coverage_report(session=db)
+    weakest = report.area(report.weakest_area) if report.weakest_area else None
+    return render_template(
+        "openings/form.html", form=form, opening=opening, report=report, weakest=weakest
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(*TEAM_EDITORS)
+def new_opening():
+    """Open a role: the creator becomes its hiring manager; the weakest area is suggested."""
+    db = get_session()
+    form = opening_form(list_areas(session=db), service.interviewers(session=db))
+    if request.method == "GET":
+        form.target_area.data = coverage_report(session=db).weakest_area or ""
+    elif form.validate_on_submit():
+        try:
+            data = OpeningCreate(**_opening_data(form))
+            opening = service.create_opening(data, viewer=current_user, session=db)
+        except ValidationError as error:
+            apply_errors(form, pydantic_fields(error))
+        except (InvalidInput, Conflict) as error:
+            db.rollback()
+            _show_error(form, error)
+        else:
+            flash(f"Opening “{opening.title}” created.", "success")
+            return redirect(url_for("openings.opening", opening_id=opening.id))
+    return _form_page(form, None, 400 if form.errors else 200)
+
+
+@bp.route("/<int:opening_id>/edit", methods=["GET", "POST"])
+@allow(*TEAM_EDITORS)
+def edit_opening(opening_id: int):
+    """Change an opening and its panel; an edit based on a stale version is refused (409)."""
+    db = get_session()
+    row = service.get_opening_row(opening_id, viewer=current_user, session=db)
+    if not service.manages(row, current_user):
+        abort(403)
+    current = service.get_opening(opening_id, viewer=current_user, session=db)
+    form = opening_form(list_areas(session=db), service.interviewers(session=db))
+    if request.method == "GET":
+        form.title.data, form.description.data = current.title, current.description
+        form.headcount.data, form.target_area.data = current.headcount, current.target_area or ""
+        form.status.data, form.panel.data = current.status, current.panel
+        form.version.data = str(row.version)
+    elif form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            data = OpeningUpdate(**_opening_data(form))
+            service.update_opening(
+                opening_id, data, viewer=current_user, session=db, expected_version=version
+            )
+        except ValidationError as error:
+            apply_errors(form, pydantic_fields(error))
+        except (InvalidInput, Conflict) as error:
+            db.rollback()
+            _show_error(form, error)
+            if isinstance(error, Conflict) and not error.fields:
+                return _form_page(form, current, 409)
+        else:
+            flash("Changes saved.", "success")
+            return redirect(url_for("openings.opening", opening_id=opening_id))
+    return _form_page(form, current, 400 if form.errors else 200)
+
+
+def _detail_page(
+    opening_id: int,
+    *,
+    candidate_form: CandidateForm | None = None,
+    upload_form: CandidateUploadForm | None = None,
+    upload_problems: tuple[str, ...] = (),
+    status: int = 200,
+) -> tuple[str, int]:
+    """One opening: its panel and its candidates with levels and rubric verdicts.
+
+    An interviewer sees a candidate's levels only after submitting their own card for them:
+    the levels are the medians of the others' cards, which they may not see before.
+    """
+    db = get_session()
+    row = service.get_opening_row(opening_id, viewer=current_user, session=db)
+    args = page_args(sorts={"name": None}, default_sort="name")
+    assessed, total = assessments.opening_candidates(
+        opening_id, session=db, limit=args.limit, offset=args.offset
+    )
+    revealed = {
+        a.candidate.id
+        for a in assessed
+        if sees_all_cards(row, a.candidate.id or 0, current_user, db)
+    }
+    ranking = "ranking.show" in current_app.view_functions
+    return render_template(
+        "openings/detail.html",
+        opening=service.get_opening(opening_id, viewer=current_user, session=db),
+        row=row,
+        manager=service.manages(row, current_user),
+        panel={u.email: u for u in service.interviewers(session=db)},
+        areas=list_areas(session=db),
+        assessed=assessed,
+        revealed=revealed,
+        total=total,
+        args=args,
+        statuses=CANDIDATE_STATUS_NAMES,
+        ranking_url=url_for("ranking.show", opening_id=opening_id) if ranking else None,
+        candidate_form=candidate_form or CandidateForm(formdata=None),
+        upload_form=upload_form or CandidateUploadForm(formdata=None),
+        upload_problems=upload_problems,
+    ), status
+
+
+@bp.route("/<int:opening_id>")
+@allow(*ANY_ROLE)
+def opening(opening_id: int):
+    """One opening with its panel and candidates."""
+    return _detail_page(opening_id)
+
+
+@bp.route("/<int:opening_id>/candidates", methods=["POST"])
+@allow(*TEAM_EDITORS)
+def add_candidate(opening_id: int):
+    """Add one candidate by name and email (the opening's hiring manager or an admin)."""
+    db = get_session()
+    form = CandidateForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            data = CandidateCreate(name=form.name.data, email=form.email.data)
+            added = service.add_candidate(opening_id, data, viewer=current_user, session=db)
+        except ValidationError as error:
+            apply_errors(form, pydantic_fields(error))
+        except (InvalidInput, Conflict) as error:
+            db.rollback()
+            _show_error(form, error)
+            status = 409 if form.form_errors else 400
+        else:
+            flash(f"{added.name} added as a candidate.", "success")
+            return redirect(url_for("openings.opening", opening_id=opening_id))
+    return _detail_page(opening_id, candidate_form=form, status=status)
+
+
+def read_candidates_csv(data: bytes) -> tuple[list[tuple[int, CandidateCreate]], list[str]]:
+    """Parse an uploaded `name,email` file into (line number, candidate) pairs, or problems
+    naming each bad line; a file with any problem adds nobody."""
+    try:
+        text = csvio.decode_upload(data)
+    except ValueError as error:
+        return [], [str(error)]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    if sorted(header) != ["email", "name"]:
+        return [], ["Line 1: the header must be exactly the two columns name,email."]
+    reader.fieldnames = header
+    rows: list[tuple[int, CandidateCreate]] = []
+    problems: list[str] = []
+    try:
+        for record in reader:
+            line = reader.line_num
+            if len(rows) + len(problems) >= csvio.MAX_ROWS:
+                return [], [f"The file has more than {csvio.MAX_ROWS:,} candidates."]
+            if None in record:
+                problems.append(f"Line {line}: more values than the two columns name,email.")
+                continue
+            try:
+                values = {k: (v or "").strip() for k, v in record.items()}
+                rows.append((line, CandidateCreate(**values)))
+            except ValidationError as error:
+                messages = [f"{k} {m}" for k, ms in pydantic_fields(error).items() for m in ms]
+                problems.append(f"Line {line}: {'; '.join(messages)}.")
+    except csv.Error as error:
+        problems.append(f"Line {reader.line_num}: {error}.")
+    if not rows and not problems:
+        problems.append("The file has no candidates below its header line.")
+    return rows, problems
+
+
+def _line_problems(error: InvalidInput | Conflict, lines: list[int]) -> tuple[str, ...]:
+    """Service problems named by row index (`rows.<i>.email`), told by line of the file."""
+    problems = []
+    for name, messages in error.fields.items():
+        parts = name.split(".")
+        if parts[0] == "rows" and len(parts) > 1 and parts[1].isdigit():
+            problems += [f"Line {lines[int(parts[1])]}: {m}." for m in messages]
+    return tuple(problems) or (error.message,)
+
+
+@bp.route("/<int:opening_id>/candidates/upload", methods=["POST"])
+@allow(*TEAM_EDITORS)
+def upload_candidates(opening_id: int):
+    """Add every candidate of a `name,email` CSV file in one go, or none with each bad line."""
+    db = get_session()
+    row = service.get_opening_row(opening_id, viewer=current_user, session=db)
+    if not service.manages(row, current_user):
+        abort(403)
+    form = CandidateUploadForm()
+    problems: tuple[str, ...] = ()
+    status = 400
+    if form.validate_on_submit():
+        parsed, found = read_candidates_csv(form.file.data.read())
+        problems = tuple(found)
+        if not problems:
+            try:
+                added = service.add_candidates(
+                    opening_id, [c for _, c in parsed], viewer=current_user, session=db
+                )
+            except (InvalidInput, Conflict) as error:
+                db.rollback()
+                problems = _line_problems(error, [line for line, _ in parsed])
+                status = 409 if problems == (error.message,) else 400
+            else:
+                flash(f"{len(added)} candidates added.", "success")
+                return redirect(url_for("openings.opening", opening_id=opening_id))
+    return _detail_page(opening_id, upload_form=form, upload_problems=problems, status=status)
