@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from hiring.access import ANY_ROLE, allow, public
 from hiring.accounts import service
 from hiring.accounts.forms import ChangePasswordForm, LoginForm, RevokeForm, TokenForm
-from hiring.db import get_session
+from hiring.db import get_session, write_intent
 from hiring.forms import apply_errors
 from team.errors import InvalidInput, NotFound
 
@@ -56,7 +56,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         db = get_session()
-        user = service.authenticate(form.email.data or "", form.password.data or "", session=db)
+        # The password check takes a moment of CPU on purpose: do it in a read transaction and
+        # end that before writing, so that on SQLite no login holds the write lock meanwhile.
+        db.rollback()
+        with write_intent(False):
+            user = service.authenticate(form.email.data or "", form.password.data or "", session=db)
+            db.rollback()
         if user is None:
             current_app.logger.warning(
                 "failed login for %r from %s", form.email.data, request.remote_addr

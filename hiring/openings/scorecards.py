@@ -37,7 +37,7 @@ def _newest_revisions(candidate_ids: Sequence[int], session: Session, submitted:
     if submitted:
         query = query.where(col(Scorecard.submitted_at).is_not(None))
     newest: dict[tuple[int, int], Scorecard] = {}
-    for card in session.exec(query.order_by(Scorecard.revision)).all():
+    for card in session.exec(query.order_by(col(Scorecard.revision))).all():
         newest[(card.candidate_id, card.interviewer_id)] = card
     return list(newest.values())
 
@@ -143,7 +143,9 @@ def card_history(candidate_id: int, *, viewer: Viewer, session: Session) -> list
     )
     if not sees_all_cards(opening, candidate_id, viewer, session):
         query = query.where(Scorecard.interviewer_id == viewer.id)
-    cards = session.exec(query.order_by(Scorecard.interviewer_id, Scorecard.revision)).all()
+    cards = session.exec(
+        query.order_by(col(Scorecard.interviewer_id), col(Scorecard.revision))
+    ).all()
     return _publish(list(cards), session)
 
 

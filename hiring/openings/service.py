@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import case, delete, desc, exists
+from sqlalchemy import ColumnElement, case, delete, desc, exists
 from sqlmodel import Session, col, func, or_, select
 
 from hiring.accounts.models import User, UserRole
@@ -55,9 +55,9 @@ def visible_openings(viewer: Viewer):
     query = select(Opening)
     if sees_all(viewer):
         return query
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if viewer.has_role("hiring_manager"):
-        conditions.append(Opening.hiring_manager_id == viewer.id)
+        conditions.append(col(Opening.hiring_manager_id) == viewer.id)
     if viewer.has_role("interviewer"):
         seat = select(PanelSeat.opening_id).where(PanelSeat.user_id == viewer.id)
         conditions.append(col(Opening.id).in_(seat))
@@ -193,7 +193,9 @@ def _set_panel(opening: Opening, emails: Sequence[str], session: Session) -> Non
         select(User).where(
             col(User.email).in_(wanted),
             col(User.active).is_(True),
-            exists().where(UserRole.user_id == User.id, UserRole.role == "interviewer"),
+            exists().where(
+                col(UserRole.user_id) == col(User.id), col(UserRole.role) == "interviewer"
+            ),
         )
     ).all()
     found = {u.email: u.id for u in users}
@@ -278,7 +280,7 @@ def list_candidate_rows(opening_id: int, *, session: Session) -> list[Candidate]
         session.exec(
             select(Candidate)
             .where(Candidate.opening_id == opening_id)
-            .order_by(func.lower(Candidate.name), Candidate.id)
+            .order_by(func.lower(Candidate.name), col(Candidate.id))
         ).all()
     )
 
@@ -425,7 +427,9 @@ def interviewers(*, session: Session) -> list[User]:
             select(User)
             .where(
                 col(User.active).is_(True),
-                exists().where(UserRole.user_id == User.id, UserRole.role == "interviewer"),
+                exists().where(
+                    col(UserRole.user_id) == col(User.id), col(UserRole.role) == "interviewer"
+                ),
             )
             .order_by(User.name)
         ).all()
