@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, desc, or_
+from sqlalchemy import delete, desc, or_, update
 from sqlmodel import Session, col, func, select
 
 from team.errors import Conflict, InvalidInput, NotFound
@@ -169,19 +169,25 @@ def _set_levels(
     *,
     session: Session,
     actor: str,
+    new: bool = False,
 ) -> None:
-    """Write the given levels (0 removes a rating) and record each real change in the history."""
+    """Write the given levels (0 removes a rating) and record each real change in the history.
+
+    A `new` member has no ratings yet, so there is nothing to read first (a CSV import of
+    thousands of people saves a query and the deletes per row).
+    """
     area_ids, skill_ids = _area_ids(session), _skill_ids(session)
     errors = _check_keys(levels, area_ids, "levels", "area")
     errors |= _check_keys(skills, skill_ids, "skills", "skill")
     if errors:
         raise InvalidInput(errors)
     assert member.id is not None
-    current_levels, current_skills = _ratings([member.id], session)
+    empty: tuple[Ratings, Ratings] = (defaultdict(dict), defaultdict(dict))
+    current_levels, current_skills = empty if new else _ratings([member.id], session)
     for key, level in levels.items():
         old = current_levels[member.id].get(key, 0)
         if old != level:
-            _store(MemberLevel, "area_id", area_ids[key], member.id, level, session)
+            _store(MemberLevel, "area_id", area_ids[key], member.id, old, level, session)
             session.add(
                 RatingChange(
                     member_id=member.id,
@@ -194,7 +200,7 @@ def _set_levels(
     for key, level in skills.items():
         old = current_skills[member.id].get(key, 0)
         if old != level:
-            _store(MemberSkill, "skill_id", skill_ids[key], member.id, level, session)
+            _store(MemberSkill, "skill_id", skill_ids[key], member.id, old, level, session)
             session.add(
                 RatingChange(
                     member_id=member.id,
@@ -211,15 +217,19 @@ def _store(
     column: str,
     target_id: int,
     member_id: int,
+    old: int,
     level: int,
     session: Session,
 ) -> None:
-    """Replace one stored level (area or skill): delete it, then add it back unless it is 0."""
-    session.exec(
-        delete(table).where(col(table.member_id) == member_id, getattr(table, column) == target_id)
-    )
-    if level > 0:
+    """Change one stored level (area or skill). Level 0 is stored as no row, so 0 -> n adds
+    a row, n -> 0 deletes it, and n -> m updates it in place."""
+    where = (col(table.member_id) == member_id, getattr(table, column) == target_id)
+    if old == 0:
         session.add(table(member_id=member_id, level=level, **{column: target_id}))
+    elif level == 0:
+        session.exec(delete(table).where(*where))
+    else:
+        session.exec(update(table).where(*where).values(level=level))
 
 
 def _email_taken(email: str, *, session: Session, other_than: int | None = None) -> bool:
@@ -235,7 +245,7 @@ def add_member(data: MemberCreate, *, session: Session, actor: str = "") -> Memb
     member = Member(name=data.name, email=data.email, title=data.title, fte=data.fte)
     session.add(member)
     session.flush()
-    _set_levels(member, data.levels, data.skills, session=session, actor=actor)
+    _set_levels(member, data.levels, data.skills, session=session, actor=actor, new=True)
     return member
 
 
