@@ -48,7 +48,12 @@ class PanelSeat(SQLModel, table=True):
 
 
 class Candidate(SQLModel, table=True):
-    """Someone applying for an opening; `member_id` is set once hired onto the team."""
+    """Someone applying for an opening; `member_id` is set once hired onto the team.
+
+    An email appears once per opening; the database holds that even when two adds race.
+    """
+
+    __table_args__ = (UniqueConstraint("opening_id", "email", name="uq_candidate_opening_email"),)
 
     id: int | None = Field(default=None, primary_key=True)
     opening_id: int = Field(foreign_key="opening.id", index=True)

@@ -66,9 +66,18 @@ def visible_openings(viewer: Viewer):
     return query.where(or_(*conditions))
 
 
-def get_opening_row(opening_id: int, *, viewer: Viewer, session: Session) -> Opening:
-    """The opening if this viewer may see it, else NotFound."""
-    found = session.exec(visible_openings(viewer).where(Opening.id == opening_id)).first()
+def get_opening_row(
+    opening_id: int, *, viewer: Viewer, session: Session, for_update: bool = False
+) -> Opening:
+    """The opening if this viewer may see it, else NotFound.
+
+    `for_update` locks the row until commit on PostgreSQL, so a concurrent edit's version
+    check sees the other's commit (a 409) instead of overwriting it.
+    """
+    query = visible_openings(viewer).where(Opening.id == opening_id)
+    if for_update:
+        query = query.with_for_update(of=Opening).execution_options(populate_existing=True)
+    found = session.exec(query).first()
     if found is None:
         raise NotFound("no such opening")
     return found
@@ -236,7 +245,7 @@ def update_opening(
     expected_version: int | None = None,
 ) -> OpeningPublic:
     """Change an opening; only its hiring manager or an admin may; stale edits are a Conflict."""
-    opening = get_opening_row(opening_id, viewer=viewer, session=session)
+    opening = get_opening_row(opening_id, viewer=viewer, session=session, for_update=True)
     if not manages(opening, viewer):
         raise Forbidden()
     if expected_version is not None and expected_version != opening.version:
