@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+# The hiring factories, for journeys that start from an opening with candidates.
+from tests.hiring.conftest import make_candidate, make_opening  # noqa: F401
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 LAUNCH_ARGS = [

@@ -1,0 +1,92 @@
+"""Two interviewers score a candidate independently; the hiring manager ranks, hires, and sees
+the forecast move — in a real browser against a live server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import shot
+
+pytestmark = pytest.mark.e2e
+
+
+def _log_in(browser, base: str, user):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    return context, page
+
+
+def _rate(page, ratings: dict[str, str], button: str) -> None:
+    for area, value in ratings.items():
+        page.select_option(f"select[name=rating_{area}]", value)
+    page.select_option("select[name=recommendation]", "yes")
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_load_state()
+
+
+def test_independent_cards_then_a_hire_moves_the_forecast(
+    browser, live_server, make_user, make_member, make_work_item, make_opening, make_candidate
+):
+    make_member(name="Ada", levels={"research": 3, "engineering": 2, "data": 0})
+    make_work_item(area="data", points=20)
+    make_work_item(area="research", points=5)
+    manager = make_user("hiring_manager", name="Hana Manager")
+    one = make_user("interviewer", name="Ines One")
+    two = make_user("interviewer", name="Theo Two")
+    opening = make_opening(manager=manager, panel=[one, two], title="Data engineer")
+    nadia = make_candidate(opening, name="Nadia Petrova")
+
+    # Interviewer one finds the card on their list and submits it.
+    context, page = _log_in(browser, live_server, one)
+    assert "Nadia Petrova" in page.content()  # an interviewer lands on the cards they owe
+    page.goto(f"{live_server}/candidates/{nadia.id}/scorecard")
+    _rate(page, {"research": "1", "engineering": "2", "data": "3"}, "Submit")
+    assert "Correct my card" in page.content()
+    context.close()
+
+    # Interviewer two, with only a draft, cannot see interviewer one's card.
+    context, page = _log_in(browser, live_server, two)
+    page.goto(f"{live_server}/candidates/{nadia.id}/scorecard")
+    _rate(page, {"research": "1", "engineering": "1", "data": "3"}, "Save draft")
+    page.goto(f"{live_server}/candidates/{nadia.id}")
+    assert page.locator("#independence-note").is_visible()
+    assert one.email not in page.content()
+    shot(page, "candidate-before-submitting")
+    page.goto(f"{live_server}/candidates/{nadia.id}/scorecard")
+    page.get_by_role("button", name="Submit", exact=True).click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/candidates/{nadia.id}")
+    assert one.email in page.content()  # after submitting, the others' cards show
+    context.close()
+
+    # The hiring manager reads the ranking and its explanation, then hires.
+    context, page = _log_in(browser, live_server, manager)
+    page.goto(f"{live_server}/reports/coverage")
+    before = page.locator("#forecast-weeks").inner_text()
+    page.goto(f"{live_server}/openings/{opening.id}/ranking")
+    page.locator("summary", has_text="Why Nadia").click()
+    assert "Who said what" in page.content()
+    shot(page, "ranking-explained")
+    page.goto(f"{live_server}/candidates/{nadia.id}")
+    page.select_option("#status-form select[name=status]", "hired")
+    page.locator("#status-form button[type=submit]").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Add to the team").click()
+    page.wait_for_load_state()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert re.search(r"/team/members/\d+$", page.url)
+    page.goto(f"{live_server}/reports/coverage")
+    after = page.locator("#forecast-weeks").inner_text()
+    assert "13 people" not in page.content() and "2 people" in page.content()
+    assert float(after.split()[0]) < float(before.split()[0])
+    shot(page, "coverage-after-hire")
+    context.close()
