@@ -127,3 +127,17 @@ def test_a_submitted_correction_moves_the_ranking_at_once(api, opening, db, make
     db.commit()
     after = reader.get(f"/api/v1/openings/{made.id}/ranking").get_json()
     assert [c["name"] for c in after["candidates"]][:2] == ["C", "A"]
+
+
+def test_ranking_downloads_as_csv_in_the_same_order(client, login, opening):
+    import csv
+    import io
+
+    made, manager = opening
+    login(manager)
+    response = client.get(f"/openings/{made.id}/ranking.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r["name"] for r in rows] == ["A", "C", "B", "D"]
+    assert float(rows[0]["weeks_saved"]) == pytest.approx(TEAM_ALONE - WITH["A"], rel=1e-5)
+    assert rows[3]["data"] == "" and rows[3]["verdict"] == "incomplete"
