@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from flask import Flask, redirect, url_for
 from flask_login import current_user
@@ -20,8 +21,27 @@ def number(value: float | None, places: int = 1) -> str:
     return f"{rounded:g}" if abs(rounded) < 1e15 else str(rounded)
 
 
+# Ids are 32-bit integers in the database.
+MAX_ID = 2**31 - 1
+
+
+def no_overflowing_ids(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A URL id past the database's integer range names no row: look up 0, which is not found.
+
+    Passed on, it would overflow in PostgreSQL's driver (a 500). Refusing it in the URL map
+    would answer 405 for PATCH and DELETE (Werkzeug checks methods before converters). Set on
+    the app, so every blueprint, present and future, is covered.
+    """
+    if values is None:
+        return
+    for name, value in values.items():
+        if isinstance(value, int) and value > MAX_ID:
+            values[name] = 0
+
+
 def init_app(app: Flask) -> None:
     """Register every blueprint, the home page and the template helpers."""
+    app.url_value_preprocessor(no_overflowing_ids)
     from hiring.accounts.admin import bp as admin_bp
     from hiring.accounts.views import bp as auth_bp
     from hiring.api import bp as api_bp

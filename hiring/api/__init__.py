@@ -7,8 +7,6 @@ forged cross-site request has no cookie to ride on.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, g, request
 from werkzeug.wrappers import Response
 
@@ -19,25 +17,8 @@ from hiring.security import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-# Ids are 32-bit integers in the database.
-MAX_ID = 2**31 - 1
-
 # Our tokens are ~46 characters; anything far longer is not one of ours and not worth hashing.
 MAX_TOKEN_LENGTH = 200
-
-
-@bp.url_value_preprocessor
-def no_overflowing_ids(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """An id past the database's integer range names no row: look up 0, which is not found either.
-
-    Passing it on would overflow in the database driver (a 500); refusing it here in the URL
-    map would answer 405 for PATCH and DELETE (Werkzeug checks methods before converters).
-    """
-    if values is None:
-        return
-    for name, value in values.items():
-        if isinstance(value, int) and value > MAX_ID:
-            values[name] = 0
 
 
 @bp.before_request

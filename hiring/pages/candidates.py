@@ -29,14 +29,12 @@ from hiring.pages.hiring_forms import (
     StatusChangeForm,
     scorecard_form,
 )
-from hiring.pages.listing import no_overflowing_ids
 from team.areas import list_areas
 from team.errors import Conflict, InvalidInput
 from team.models import Area
 from team.schemas import MemberCreate, pydantic_fields
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
-bp.url_value_preprocessor(no_overflowing_ids)
 
 
 @bp.route("/mine")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from flask import request
 
 PAGE_SIZE = 50
 # Ids are 32-bit integers in the database (PostgreSQL `integer`).
-MAX_ID = 2**31 - 1
 # Offsets beyond this are clamped: a hand-typed 10**30 would overflow the database's integers.
 MAX_OFFSET = 10**9
 
@@ -47,16 +45,3 @@ def page_args(*, sorts: Mapping[str, object], default_sort: str) -> PageArgs:
         limit=PAGE_SIZE,
         offset=offset,
     )
-
-
-def no_overflowing_ids(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """A URL id past the database's integer range names no row: look up 0, which is a 404 too.
-
-    Passed on, it would overflow in the database driver and answer 500. Registered on a
-    blueprint with `bp.url_value_preprocessor`.
-    """
-    if values is None:
-        return
-    for name, value in values.items():
-        if isinstance(value, int) and value > MAX_ID:
-            values[name] = 0

@@ -40,7 +40,7 @@ from hiring.pages.hiring_forms import (
     OpeningForm,
     opening_form,
 )
-from hiring.pages.listing import no_overflowing_ids, page_args
+from hiring.pages.listing import page_args
 from team import csvio
 from team.areas import list_areas
 from team.errors import Conflict, InvalidInput
@@ -48,7 +48,6 @@ from team.report import coverage_report
 from team.schemas import pydantic_fields
 
 bp = Blueprint("openings", __name__, url_prefix="/openings")
-bp.url_value_preprocessor(no_overflowing_ids)
 
 
 @bp.route("/")

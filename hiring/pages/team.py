@@ -16,7 +16,7 @@ from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
 from hiring.db import get_session
 from hiring.forms import apply_errors
 from hiring.pages.forms import ConfirmForm, MemberForm, member_form, show_service_error
-from hiring.pages.listing import no_overflowing_ids, page_args
+from hiring.pages.listing import page_args
 from team import members as service
 from team.areas import list_areas, list_skills
 from team.errors import Conflict, InvalidInput, NotFound
@@ -25,7 +25,6 @@ from team.report import member_ticket_sizes
 from team.schemas import MemberCreate, MemberUpdate, pydantic_fields
 
 bp = Blueprint("team", __name__, url_prefix="/team")
-bp.url_value_preprocessor(no_overflowing_ids)
 
 
 @bp.route("/")

@@ -18,7 +18,7 @@ from hiring.pages.forms import (
     show_service_error,
     work_item_form,
 )
-from hiring.pages.listing import no_overflowing_ids, page_args
+from hiring.pages.listing import page_args
 from team import work as service
 from team.areas import list_areas, list_skills
 from team.errors import Conflict, InvalidInput, NotFound
@@ -27,7 +27,6 @@ from team.report import quickest_people
 from team.schemas import WorkItemCreate, WorkItemUpdate, pydantic_fields
 
 bp = Blueprint("work", __name__, url_prefix="/work")
-bp.url_value_preprocessor(no_overflowing_ids)
 
 
 @bp.route("/")

@@ -71,3 +71,23 @@ def test_anonymous_users_are_sent_to_login_from_every_page(app, client, make_mem
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.headers["Location"].startswith("/login?next="), url
+
+
+def test_ids_past_the_database_range_are_not_found_on_every_route(app, client, as_role):
+    """A 64-bit id in any URL is a 404, never an overflow 500 (PostgreSQL's integers are 32-bit).
+
+    Walks the URL map, so a route added later is covered without being listed here.
+    """
+    as_role(*ROLES)
+    with app.test_request_context():
+        urls = [
+            rule.build({arg: 2**40 for arg in rule.arguments})[1]
+            for rule in app.url_map.iter_rules()
+            if rule.arguments
+            and "GET" in (rule.methods or set())
+            and rule.endpoint != "static"
+            and not rule.rule.startswith("/api/")
+        ]
+    assert urls
+    for url in urls:
+        assert client.get(url).status_code == 404, url
