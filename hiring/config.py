@@ -64,11 +64,23 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     # Cookies are Secure on every HTTPS request anyway; "true" forces it for plain-HTTP hops.
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "false") == "true"
+    # Host names this service answers to (comma-separated; ".example.com" also matches its
+    # subdomains). A request naming another host gets 400. Unset: any host, as the service never
+    # builds links from the Host header; set it in production anyway (README, "Operating").
+    TRUSTED_HOSTS = [
+        host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
+    ] or None
     # How many reverse proxies in front of us to trust for X-Forwarded-* (0: none).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Failed logins allowed per account and per address within sliding windows before they must
+    # wait (ASVS 5.0 asks for no more than 100 an hour, and no permanent lockout).
+    LOGIN_FAILURES_PER_ACCOUNT = 10
+    LOGIN_ACCOUNT_WINDOW = timedelta(minutes=15)
+    LOGIN_FAILURES_PER_ADDRESS = 100
+    LOGIN_ADDRESS_WINDOW = timedelta(hours=1)
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     # A CSV import's confirm form sends the previewed file back as a form field; Flask's default
     # of 500 kB per field would refuse big files that the upload step took.

@@ -5,17 +5,14 @@ from __future__ import annotations
 from flask import Flask, abort, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from team.errors import InvalidInput
+from team.text import has_control
 
 csrf = CSRFProtect()
-
-
-def has_control(value: str) -> bool:
-    """Whether text holds NUL or another control character (tabs and line breaks are fine)."""
-    return any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value)
 
 
 # Pages load scripts and styles only from our own static folder; chart data travels in JSON
@@ -47,6 +44,21 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
 
+    def _refuse_untrusted_host() -> Response | None:
+        """A Host outside TRUSTED_HOSTS gets a bare 400 before anything else runs.
+
+        Flask records the refusal as the routing error and leaves no URL adapter, so nothing
+        that builds a URL (the login redirect, the error page's menu) may run for it.
+        """
+        if isinstance(request.routing_exception, SecurityError):
+            return Response(
+                "Bad request: this host name is not served here.\n", 400, mimetype="text/plain"
+            )
+        return None
+
+    # First of all the before-request functions, ahead of CSRF and the login checks.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
+
     @app.before_request
     def _refuse_control_characters() -> None:
         """No query parameter may carry NUL or other control characters.
@@ -55,7 +67,11 @@ def init_app(app: Flask) -> None:
         use for them. The API names the parameter (422); form fields are checked by their forms
         and schemas, so that the error shows on the field.
         """
-        bad = [name for name, value in request.args.items(multi=True) if has_control(value)]
+        bad = [
+            name
+            for name, value in request.args.items(multi=True)
+            if has_control(value, line_breaks=True)
+        ]
         if not bad:
             return
         if request.path.startswith("/api/"):

@@ -10,6 +10,7 @@ from team.errors import Conflict, InvalidInput, NotFound
 from team.levels import DEFAULT_AREAS, DEFAULT_POINTS_PER_WEEK, DEFAULT_VELOCITIES
 from team.models import Area, Settings, Skill
 from team.schemas import AreaPublic, SettingsPublic, SkillPublic
+from team.text import has_control
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 # Column names of the CSV formats: an area or skill with one of these keys would clash there.
@@ -92,7 +93,7 @@ def _check_key(key: str, field: str = "key") -> str:
 
 def _check_name(name: str) -> str:
     name = name.strip()
-    if not 1 <= len(name) <= 80 or any(ord(ch) < 32 for ch in name):
+    if not 1 <= len(name) <= 80 or has_control(name):
         raise InvalidInput({"name": ["give a name of 1 to 80 characters"]})
     return name
 

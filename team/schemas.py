@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from team.models import WORK_STATUSES
+from team.text import has_control
 
 Level = Annotated[int, Field(ge=0, le=4, strict=True)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -30,8 +31,8 @@ ItemTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 
 
 def _no_control_chars(value: str | None) -> str | None:
-    """Refuse NUL and other control characters: they corrupt CSV exports and some databases."""
-    if value is not None and any(ord(ch) < 32 for ch in value):
+    """Refuse NUL and other control characters (team.text): they corrupt exports and databases."""
+    if value is not None and has_control(value):
         raise ValueError("must not contain control characters")
     return value
 

@@ -69,3 +69,18 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class LoginFailure(SQLModel, table=True):
+    """One failed login, kept for an hour so that logins can be throttled (never the password).
+
+    In the database rather than in memory, because every worker and every instance must count
+    the same failures; rows older than the longest window are pruned as new ones come in.
+    """
+
+    __tablename__ = "login_failure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    address: str = Field(max_length=64, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, or_, select
 
-from hiring.accounts.models import ROLES, ApiToken, LoginSession, User, UserRole
+from hiring.accounts.models import ROLES, ApiToken, LoginFailure, LoginSession, User, UserRole
 from hiring.accounts.passwords import hash_password, password_problems, verify_password
 from hiring.db import write_intent
-from hiring.security import has_control
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import utcnow
 from team.search import LIKE_ESCAPE, contains_pattern
+from team.text import has_control
 
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -198,6 +198,89 @@ def authenticate(email: str, password: str, *, session: Session) -> User | None:
     if user is None or not ok or not user.active:
         return None
     return user
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """How many failed logins an account, and an address, may have within their windows.
+
+    ASVS 5.0 (6.3.1) asks for no more than 100 failures an hour and no permanent lockout: both
+    windows slide, so an account or address may try again as soon as its oldest failure in the
+    window ages out.
+    """
+
+    per_account: int = 10
+    account_window: timedelta = timedelta(minutes=15)
+    per_address: int = 100
+    address_window: timedelta = timedelta(hours=1)
+
+
+def _failure_key(email: str) -> str:
+    """The account a failure is counted against: the email as typed, normalised and made safe."""
+    cleaned = "".join(ch for ch in email.strip().lower() if not has_control(ch))
+    return cleaned[:254]
+
+
+def login_wait(
+    email: str, address: str, limits: LoginLimits, *, session: Session
+) -> timedelta | None:
+    """How long this account or this address must wait before trying again; None: try now.
+
+    Checked before the password, so that a throttled guess costs no hashing and reveals nothing.
+    """
+    now = utcnow()
+    waits = [
+        _wait(
+            col(LoginFailure.email) == _failure_key(email),
+            limits.per_account,
+            limits.account_window,
+            now,
+            session,
+        ),
+        _wait(
+            col(LoginFailure.address) == address[:64],
+            limits.per_address,
+            limits.address_window,
+            now,
+            session,
+        ),
+    ]
+    longest = max((wait for wait in waits if wait is not None), default=None)
+    return longest
+
+
+def _wait(
+    where, limit: int, window: timedelta, now: datetime, session: Session
+) -> timedelta | None:
+    """Time until fewer than `limit` failures matching `where` remain in the sliding window."""
+    recent = (
+        select(LoginFailure.at)
+        .where(where, col(LoginFailure.at) > now - window)
+        .order_by(col(LoginFailure.at).desc())
+        .offset(limit - 1)
+        .limit(1)
+    )
+    # The limit-th newest failure: once it leaves the window, fewer than `limit` remain in it.
+    oldest_that_counts = session.exec(recent).first()
+    if oldest_that_counts is None:
+        return None
+    return max(oldest_that_counts + window - now, timedelta(seconds=1))
+
+
+def record_login_failure(
+    email: str, address: str, limits: LoginLimits, *, session: Session
+) -> None:
+    """Count a failed login against the account and the address, and forget expired ones."""
+    now = utcnow()
+    longest = max(limits.account_window, limits.address_window)
+    session.exec(delete(LoginFailure).where(col(LoginFailure.at) < now - longest))
+    session.add(LoginFailure(email=_failure_key(email), address=address[:64], at=now))
+    session.commit()
+
+
+def clear_login_failures(email: str, *, session: Session) -> None:
+    """A successful login forgives the account's failures (not the address's: others share it)."""
+    session.exec(delete(LoginFailure).where(col(LoginFailure.email) == _failure_key(email)))
 
 
 def change_password(user_id: int, current: str, new: str, *, session: Session) -> None:

@@ -56,24 +56,51 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         db = get_session()
-        # The password check takes a moment of CPU on purpose: do it in a read transaction and
-        # end that before writing, so that on SQLite no login holds the write lock meanwhile.
+        email, address = form.email.data or "", request.remote_addr or "unknown"
+        limits = _login_limits()
+        # The throttle check and the password check take no write lock: the password check takes
+        # a moment of CPU on purpose, and on SQLite no login may hold the write lock meanwhile.
         db.rollback()
         with write_intent(False):
-            user = service.authenticate(form.email.data or "", form.password.data or "", session=db)
+            wait = service.login_wait(email, address, limits, session=db)
+            user = None
+            if wait is None:
+                user = service.authenticate(email, form.password.data or "", session=db)
             db.rollback()
-        if user is None:
+        if wait is not None:
             current_app.logger.warning(
-                "failed login for %r from %s", form.email.data, request.remote_addr
+                "login throttled for %r from %s (%d s to wait)", email, address, wait.seconds
             )
+            minutes = max(1, -(-int(wait.total_seconds()) // 60))
+            form.password.errors.append(
+                f"Too many failed logins for this account or from this address. "
+                f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+            )
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(int(wait.total_seconds()) + 1)}
+        if user is None:
+            # Logged for whoever watches for attacks; never the password, not even a wrong one.
+            current_app.logger.warning("failed login for %r from %s", email, address)
+            service.record_login_failure(email, address, limits, session=db)
             form.password.errors.append("That email and password do not match an active user.")
         else:
             session.clear()
+            service.clear_login_failures(email, session=db)
             current = service.start_session(user, session=db)
             login_user(current)
             session.permanent = True
             return redirect(safe_next(request.args.get("next")) or home_for(current))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+
+
+def _login_limits() -> service.LoginLimits:
+    config = current_app.config
+    return service.LoginLimits(
+        per_account=config["LOGIN_FAILURES_PER_ACCOUNT"],
+        account_window=config["LOGIN_ACCOUNT_WINDOW"],
+        per_address=config["LOGIN_FAILURES_PER_ADDRESS"],
+        address_window=config["LOGIN_ADDRESS_WINDOW"],
+    )
 
 
 @bp.route("/logout", methods=["POST"])

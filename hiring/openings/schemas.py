@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from team.schemas import Key, _no_control_chars
+from team.text import has_control
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -49,7 +50,7 @@ RecommendationOrNone = Annotated[
 
 def _no_controls_but_newlines(value: str | None) -> str | None:
     """Free text may have line breaks and tabs, but no NUL or other control characters."""
-    if value is not None and any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+    if value is not None and has_control(value, line_breaks=True):
         raise ValueError("must not contain control characters")
     return value
 

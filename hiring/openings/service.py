@@ -27,6 +27,7 @@ from hiring.openings.schemas import (
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import Area, utcnow
 from team.search import LIKE_ESCAPE, contains_pattern
+from team.text import has_control
 
 
 class Viewer(Protocol):
@@ -387,7 +388,7 @@ def set_status(
     if status not in CANDIDATE_STATUSES:
         raise InvalidInput({"status": [f"must be one of {', '.join(CANDIDATE_STATUSES)}"]})
     # A NUL would fail on PostgreSQL's text columns (a 500); other controls garble the history.
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in note):
+    if has_control(note, line_breaks=True):
         raise InvalidInput({"note": ["must not contain control characters"]})
     if len(note) > 2000:
         raise InvalidInput({"note": ["must be at most 2000 characters"]})

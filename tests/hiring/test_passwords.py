@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from argon2 import PasswordHasher
 
 from hiring.accounts.passwords import password_problems, verify_password
@@ -30,3 +31,17 @@ def test_rules_name_the_problem():
 def test_an_unknown_or_empty_hash_never_verifies():
     assert not verify_password("", "anything at all")
     assert not verify_password("not-a-hash", "anything at all")
+
+
+@pytest.mark.parametrize(
+    "common", ["liverpool1", "Liverpool1", "michelle1", "trustno1", "zaq1xsw2"]
+)
+def test_thousands_of_breached_passwords_are_refused(common):
+    assert "this password is too common; choose another" in password_problems(common)
+
+
+def test_the_common_list_is_large():
+    from hiring.accounts.passwords import COMMON
+
+    assert len(COMMON) > 8000
+    assert all(len(word) >= 8 for word in COMMON)
