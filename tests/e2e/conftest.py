@@ -2,7 +2,9 @@
 
 `playwright install` cannot download browsers here, so the tests launch /usr/bin/chromium.
 Without it they skip, except where REQUIRE_BROWSER=1 (CI), where a missing browser fails.
-Each test saves screenshots under test-artifacts/; a failing one also saves the page's HTML.
+Each test saves screenshots under test-artifacts/; when one fails, every browser window it
+still has open (`page`, or each of `windows`) is saved there as FAILED-<test>[-<window>].html
+and .png, so the state each person saw at the failure can be read after the run.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,15 +35,25 @@ LAUNCH_ARGS = [
 ]
 
 
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
-    """The test's app served over real HTTP on a free loopback port."""
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve `app` over real HTTP on a free loopback port; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The test's app served over real HTTP on a free loopback port."""
+    with serve(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -58,26 +71,81 @@ def browser():
         browser.close()
 
 
+class Windows:
+    """Browser windows (one context each, so one logged-in person each) opened by one test.
+
+    Every window records its page's JavaScript errors in `page.js_errors`. When the test's call
+    phase fails, `save_failure` keeps each window still open: its HTML and a screenshot, so the
+    state the person saw at the failure can be read after the run.
+    """
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+        self.opened: list[tuple[str, object]] = []
+
+    def open(self, label: str):
+        """A new window (fresh cookies) whose page the test drives."""
+        context = self.browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if message.type == "error" else None,
+        )
+        page.js_errors = errors
+        self.opened.append((label, page))
+        return page
+
+    def save_failure(self, test_name: str) -> list[Path]:
+        """Save every open window's HTML and a full-page screenshot; return the files."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        saved: list[Path] = []
+        single = len(self.opened) == 1
+        for label, page in self.opened:
+            if page.is_closed():
+                continue
+            stem = f"FAILED-{test_name}" if single else f"FAILED-{test_name}-{label}"
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"{stem}.png"), full_page=True)
+                saved.append(ARTIFACTS / f"{stem}.png")
+                (ARTIFACTS / f"{stem}.html").write_text(f"<!-- {page.url} -->\n" + page.content())
+                saved.append(ARTIFACTS / f"{stem}.html")
+            except Exception as error:  # noqa: BLE001 - a failed save must not hide the failure
+                print(f"could not save {stem}: {error}")
+        return saved
+
+    def close_all(self) -> None:
+        """Close every window's context (closing an already closed one does nothing)."""
+        for _label, page in self.opened:
+            page.context.close()
+        self.opened.clear()
+
+
+def _failed(request) -> bool:
+    report = getattr(request.node, "rep_call", None)
+    return report is not None and report.failed
+
+
+@pytest.fixture
+def windows(browser, request) -> Iterator[Windows]:
+    """Windows for a journey with several people; on failure each open one is saved."""
+    opened = Windows(browser)
+    yield opened
+    if _failed(request):
+        opened.save_failure(request.node.name)
+    opened.close_all()
+
+
 @pytest.fixture
 def page(browser, request):
     """A fresh browser context per test; on failure its page's HTML and a screenshot are kept."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
-    page.js_errors = errors
+    opened = Windows(browser)
+    page = opened.open("page")
     yield page
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        name = request.node.name
-        page.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
-        (ARTIFACTS / f"FAILED-{name}.html").write_text(page.content())
-    context.close()
+    if _failed(request):
+        opened.save_failure(request.node.name)
+    opened.close_all()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -92,3 +160,14 @@ def shot(page, name: str) -> None:
     """Save a full-page screenshot for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, base: str, email: str, password: str) -> None:
+    """Log in through the login form, and check it worked (the navbar then offers Log out)."""
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert "/login" not in page.url, f"login as {email} failed: still on {page.url}"
+    assert page.get_by_role("button", name="Log out").is_visible()

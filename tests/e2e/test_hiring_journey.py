@@ -8,20 +8,16 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import log_in, shot
 
 pytestmark = pytest.mark.e2e
 
 
-def _log_in(browser, base: str, user):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.goto(base + "/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    return context, page
+def _log_in(windows, base: str, user):
+    """A new window logged in as `user` (kept by `windows`, so a failure saves what it shows)."""
+    page = windows.open(user.email)
+    log_in(page, base, user.email, PASSWORD)
+    return page.context, page
 
 
 def _rate(page, ratings: dict[str, str], button: str) -> None:
@@ -33,7 +29,7 @@ def _rate(page, ratings: dict[str, str], button: str) -> None:
 
 
 def test_independent_cards_then_a_hire_moves_the_forecast(
-    browser, live_server, make_user, make_member, make_work_item, make_opening, make_candidate
+    windows, live_server, make_user, make_member, make_work_item, make_opening, make_candidate
 ):
     make_member(name="Ada", levels={"research": 3, "engineering": 2, "data": 0})
     make_work_item(area="data", points=20)
@@ -45,7 +41,7 @@ def test_independent_cards_then_a_hire_moves_the_forecast(
     nadia = make_candidate(opening, name="Nadia Petrova")
 
     # Interviewer one finds the card on their list and submits it.
-    context, page = _log_in(browser, live_server, one)
+    context, page = _log_in(windows, live_server, one)
     assert "Nadia Petrova" in page.content()  # an interviewer lands on the cards they owe
     page.goto(f"{live_server}/candidates/{nadia.id}/scorecard")
     _rate(page, {"research": "1", "engineering": "2", "data": "3"}, "Submit")
@@ -53,7 +49,7 @@ def test_independent_cards_then_a_hire_moves_the_forecast(
     context.close()
 
     # Interviewer two, with only a draft, cannot see interviewer one's card.
-    context, page = _log_in(browser, live_server, two)
+    context, page = _log_in(windows, live_server, two)
     page.goto(f"{live_server}/candidates/{nadia.id}/scorecard")
     _rate(page, {"research": "1", "engineering": "1", "data": "3"}, "Save draft")
     page.goto(f"{live_server}/candidates/{nadia.id}")
@@ -68,7 +64,7 @@ def test_independent_cards_then_a_hire_moves_the_forecast(
     context.close()
 
     # The hiring manager reads the ranking and its explanation, then hires.
-    context, page = _log_in(browser, live_server, manager)
+    context, page = _log_in(windows, live_server, manager)
     page.goto(f"{live_server}/reports/coverage")
     before = page.locator("#forecast-weeks").inner_text()
     page.goto(f"{live_server}/openings/{opening.id}/ranking")
