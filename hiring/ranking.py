@@ -3,8 +3,16 @@
 Pure functions over plain values, like `team.forecast` underneath: the caller loads the team, the
 demand, the settings and each candidate's levels and rubric, and gets back the ranked entries with
 every number that explains them (the forecast with the candidate, the weeks saved, where the
-candidate would work). One linear programme per candidate; `order_candidates` is public so that a
-faster way of computing the forecasts can reuse exactly the same order.
+candidate would work). `order_candidates` is public so that entries scored elsewhere can be put in
+exactly the same order.
+
+Scoring is exact and still fast for thousands of candidates: the forecast with a candidate depends
+only on the team, the demand and the candidate's speeds, and candidates' levels are medians of a
+few 0-4 ratings (not assessed = 0), so thousands of candidates share a few hundred level profiles.
+`team.forecast.forecast_with_each` solves MODEL.md's programme once per distinct profile, on the
+team merged by profile (equal profiles merge without changing the optimum; see `team.forecast`),
+with the candidate as a member of their own so their shares of time come out. Candidates with the
+same profile get the very same forecast, so they tie exactly and fall through to the later keys.
 
 Near-equal forecasts. MODEL.md calls forecasts that differ by less than 1e-9 weeks equal. "Differ by
 less than" is not transitive (a~b and b~c do not give a~c), so neither a sort key with rounding (it
@@ -28,9 +36,10 @@ from team.forecast import (
     DEFAULT_POINTS_PER_WEEK,
     DEFAULT_VELOCITIES,
     WEEKS_EPSILON,
+    ExtraForecast,
     ForecastMember,
     forecast,
-    forecast_with,
+    forecast_with_each,
     weeks_saved,
 )
 
@@ -95,16 +104,24 @@ def rank_candidates(
     """Rank candidates by MODEL.md: rubric first, then how short they make the forecast.
 
     The forecast with a candidate, not the weeks saved, is the key, because it still orders
-    candidates when the team alone can never finish (weeks saved are then None).
+    candidates when the team alone can never finish (weeks saved are then None). Each candidate is
+    tried full-time on the team, one at a time, one programme per distinct profile (module
+    docstring).
     """
     inputs = list(candidates)
     ids = [candidate.id for candidate in inputs]
     if len(set(ids)) != len(ids):
         raise ValueError("each candidate must appear once in a ranking")
     team_weeks = forecast(team, demand, velocities, points_per_week).weeks
+    assessed = [_assessed(candidate) for candidate in inputs]
+    extras = [
+        ForecastMember(id=candidate.id, fte=CANDIDATE_FTE, levels=levels)
+        for candidate, levels in zip(inputs, assessed, strict=True)
+    ]
+    with_each = forecast_with_each(team, extras, demand, velocities, points_per_week)
     scored = [
-        _score(candidate, team, demand, velocities, points_per_week, team_weeks)
-        for candidate in inputs
+        _score(candidate, levels, with_candidate, team_weeks)
+        for candidate, levels, with_candidate in zip(inputs, assessed, with_each, strict=True)
     ]
     return Ranking(forecast_weeks=team_weeks, entries=order_candidates(scored))
 
@@ -123,21 +140,18 @@ def order_candidates(entries: Iterable[RankedCandidate]) -> tuple[RankedCandidat
     return tuple(replace(entry, rank=rank) for rank, entry in enumerate(ordered, start=1))
 
 
+def _assessed(candidate: RankInput) -> dict[str, float]:
+    """The candidate's levels as the forecast takes them: not-assessed areas left out (level 0)."""
+    return {area: float(level) for area, level in candidate.levels.items() if level is not None}
+
+
 def _score(
     candidate: RankInput,
-    team: Sequence[ForecastMember],
-    demand: Mapping[str, float],
-    velocities: Sequence[float],
-    points_per_week: float,
+    assessed: Mapping[str, float],
+    with_candidate: ExtraForecast,
     team_weeks: float,
 ) -> RankedCandidate:
-    """The forecast with one candidate full-time on the team, and where they would work."""
-    assessed = {area: float(lvl) for area, lvl in candidate.levels.items() if lvl is not None}
-    extra = ForecastMember(id=candidate.id, fte=CANDIDATE_FTE, levels=assessed)
-    with_candidate = forecast_with(team, extra, demand, velocities, points_per_week)
-    # The extra member is last in the plan; matched by position, as ids of members and
-    # candidates come from different tables and may coincide.
-    shares = with_candidate.allocation[-1].shares if with_candidate.allocation else {}
+    """The candidate's entry: the forecast with them full-time on the team and where they work."""
     return RankedCandidate(
         rank=0,
         id=candidate.id,
@@ -146,7 +160,7 @@ def _score(
         rubric=candidate.rubric,
         forecast_weeks=with_candidate.weeks,
         weeks_saved=weeks_saved(team_weeks, with_candidate.weeks),
-        allocation=dict(shares),
+        allocation=dict(with_candidate.shares),
         level_sum=sum(assessed.values(), 0.0),
     )
 

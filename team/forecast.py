@@ -4,16 +4,40 @@ Everything here takes plain values and returns frozen dataclasses, so the number
 be tested without a database. The forecast is the optimum of a small linear programme, solved with
 HiGHS (`scipy.optimize.linprog`), because a heuristic split of people's time can be off and every
 ranking of candidates rests on these numbers.
+
+Merging equal profiles, exactly. The programme sees a member only through the speeds
+`fte * velocity(level)` per area. Members with the same velocity in every area (the same level
+profile) therefore have proportional speed vectors `fte_p * v`, and they can be merged into one
+member with `fte = sum(fte_p)` without changing T: any plan of theirs gives the merged member the
+plan `w[a] = sum_p fte_p t[p][a] / sum(fte_p)`, which does the same work (`v[a] * sum_p fte_p
+t[p][a]`) within T; and any plan `w` of the merged member gives each of them `t[p][a] = w[a]`,
+which does the same work and keeps each within T. So both programmes have the same optimum, and
+the merged plan handed back to every member of the group, the same shares each, is an optimal plan
+of the original. A team of 1,000 has at most 5^K distinct whole-level profiles over K areas, and
+usually a few dozen, so the programme shrinks from 1,000 rows of members to that.
+
+Many extra people (`forecast_with_each`, the candidates of a ranking) are tried the same way: the
+team is merged once, extras with the same speeds share one solve, and each extra stays a member of
+their own so their shares come out. With `highspy` installed, one HiGHS model of the merged team is
+built once and only the extra's column changes between solves, each solve starting from the basis
+of the same model with a stand-in extra, so an extra's plan does not depend on who else was tried;
+without it, scipy's `linprog` solves each distinct extra. Both are the same exact simplex solver,
+and the tests compare them with a plain `linprog` of the unmerged programme.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
+
+try:  # HiGHS's own interface: lets `forecast_with_each` change one column of a model and re-solve.
+    import highspy
+except ImportError:  # pragma: no cover - exercised by the tests with the module hidden
+    highspy = None  # type: ignore[assignment]
 
 from team.levels import DEFAULT_POINTS_PER_WEEK, DEFAULT_VELOCITIES, LEVEL_MAX, STRONG
 
@@ -21,6 +45,7 @@ __all__ = [
     "DEFAULT_POINTS_PER_WEEK",
     "DEFAULT_VELOCITIES",
     "AreaPressure",
+    "ExtraForecast",
     "Forecast",
     "ForecastError",
     "ForecastMember",
@@ -28,6 +53,7 @@ __all__ = [
     "Pressures",
     "forecast",
     "forecast_with",
+    "forecast_with_each",
     "pressures",
     "velocity_at",
     "weeks_saved",
@@ -87,6 +113,18 @@ class Forecast:
 
 
 @dataclass(frozen=True)
+class ExtraForecast:
+    """The forecast with one extra person on the team, and that person's share of time per area.
+
+    `weeks` is as in `Forecast` (0.0 with no demand, `math.inf` if even with the extra some area
+    with demand has no one); `shares` is empty unless `weeks` is positive and finite.
+    """
+
+    weeks: float
+    shares: Mapping[str, float]
+
+
+@dataclass(frozen=True)
 class AreaPressure:
     """Weeks saved by one more strong specialist in this area, and that as a share of the forecast.
 
@@ -122,16 +160,13 @@ def forecast(
     velocities: Sequence[float] = DEFAULT_VELOCITIES,
     points_per_week: float = DEFAULT_POINTS_PER_WEEK,
 ) -> Forecast:
-    """The fewest weeks in which `members` finish `demand` (MODEL.md, "Forecast")."""
-    _check_inputs(members, demand, points_per_week)
-    rates = [_rates(member, demand, velocities) for member in members]
-    weeks, plan = _solve(rates, _weeks_of_work(demand, points_per_week))
-    return Forecast(
-        weeks=weeks,
-        demand={a: float(d) for a, d in demand.items()},
-        area_speed={a: points_per_week * sum(r[a] for r in rates) for a in demand},
-        allocation=_allocation(members, plan, weeks),
-    )
+    """The fewest weeks in which `members` finish `demand` (MODEL.md, "Forecast").
+
+    Solved on the team merged by profile (see the module docstring); each member's allocation is
+    their group's, the same shares for everyone in it.
+    """
+    result, _ = _forecast(members, demand, velocities, points_per_week)
+    return result
 
 
 def forecast_with(
@@ -143,6 +178,45 @@ def forecast_with(
 ) -> Forecast:
     """The forecast with one more person, e.g. a candidate (MODEL.md, "Gap fill")."""
     return forecast([*members, extra], demand, velocities, points_per_week)
+
+
+def forecast_with_each(
+    members: Sequence[ForecastMember],
+    extras: Sequence[ForecastMember],
+    demand: Mapping[str, float],
+    velocities: Sequence[float] = DEFAULT_VELOCITIES,
+    points_per_week: float = DEFAULT_POINTS_PER_WEEK,
+) -> tuple[ExtraForecast, ...]:
+    """For each extra in turn, the forecast with them on the team and their shares of time.
+
+    The same numbers as `forecast_with` for each extra, without the team's allocation, at the cost
+    of one small solve per distinct extra rather than one programme per extra over the whole team:
+    the team is merged by profile once, and extras with the same speeds share a solve.
+    """
+    _check_inputs([*members, *extras], demand, points_per_week)
+    work = _weeks_of_work(demand, points_per_week)
+    busy = [a for a, w in work.items() if w > 0]
+    if not busy:
+        return tuple(ExtraForecast(0.0, {}) for _ in extras)
+    team, _ = _group(members, demand, velocities)
+    # Extras with the same fte and levels share a solve, and so do those with the same speeds.
+    inputs: dict[tuple[float, ...], int] = {}
+    by_input = [
+        inputs.setdefault((extra.fte, *(extra.levels.get(a, 0.0) for a in busy)), len(inputs))
+        for extra in extras
+    ]
+    speed = _velocity_table(velocities)
+    profiles: dict[tuple[float, ...], int] = {}
+    by_profile = [
+        profiles.setdefault(tuple(key[0] * speed(level) for level in key[1:]), len(profiles))
+        for key in inputs
+    ]
+    solved = _solve_each(team, [dict(zip(busy, key, strict=True)) for key in profiles], work)
+    results = [
+        ExtraForecast(weeks, _shares(plan, weeks) if 0 < weeks < math.inf else {})
+        for weeks, plan in solved
+    ]
+    return tuple(results[by_profile[i]] for i in by_input)
 
 
 def weeks_saved(team_weeks: float, weeks_with_extra: float) -> float | None:
@@ -161,14 +235,40 @@ def pressures(
     velocities: Sequence[float] = DEFAULT_VELOCITIES,
     points_per_week: float = DEFAULT_POINTS_PER_WEEK,
 ) -> Pressures:
-    """Each area's pressure and the weakest area (MODEL.md, "Weakest areas")."""
-    base = forecast(members, demand, velocities, points_per_week)
+    """Each area's pressure and the weakest area (MODEL.md, "Weakest areas").
+
+    Each specialist is tried on the team merged by profile, as a member of their own.
+    """
+    base, rates = _forecast(members, demand, velocities, points_per_week)
     if not base.finite:
         return Pressures(base, tuple(AreaPressure(a, None, None) for a in demand), _unstaffed(base))
-    rates = [_rates(member, demand, velocities) for member in members]
     work = _weeks_of_work(demand, points_per_week)
     areas = tuple(_area_pressure(a, base.weeks, rates, work, velocities) for a in demand)
     return Pressures(base, areas, _weakest(areas, demand))
+
+
+def _forecast(
+    members: Sequence[ForecastMember],
+    demand: Mapping[str, float],
+    velocities: Sequence[float],
+    points_per_week: float,
+) -> tuple[Forecast, list[dict[str, float]]]:
+    """The forecast, and the merged team's speeds (strong-full-time units) for further solves."""
+    _check_inputs(members, demand, points_per_week)
+    rates, group_of = _group(members, demand, velocities)
+    weeks, plan = _solve(rates, _weeks_of_work(demand, points_per_week))
+    shares = [_shares(p, weeks) for p in plan]
+    result = Forecast(
+        weeks=weeks,
+        demand={a: float(d) for a, d in demand.items()},
+        area_speed={a: points_per_week * sum(r[a] for r in rates) for a in demand},
+        allocation=tuple(
+            MemberAllocation(m.id, dict(shares[g])) for m, g in zip(members, group_of, strict=True)
+        )
+        if plan
+        else (),
+    )
+    return result, rates
 
 
 def _area_pressure(
@@ -215,11 +315,44 @@ def _check_inputs(
         raise ValueError("fte must be more than 0 and at most 1")
 
 
-def _rates(
-    member: ForecastMember, demand: Mapping[str, float], velocities: Sequence[float]
-) -> dict[str, float]:
-    """Per area, the member's speed in strong-full-time units (`s[p][a] / points_per_week`)."""
-    return {a: member.fte * velocity_at(member.levels.get(a, 0.0), velocities) for a in demand}
+def _velocity_table(velocities: Sequence[float]) -> Callable[[float], float]:
+    """`velocity_at` with these velocities, remembered per level: levels repeat across a team."""
+    known: dict[float, float] = {}
+
+    def speed(level: float) -> float:
+        if level not in known:
+            known[level] = velocity_at(level, velocities)
+        return known[level]
+
+    return speed
+
+
+def _group(
+    members: Sequence[ForecastMember], demand: Mapping[str, float], velocities: Sequence[float]
+) -> tuple[list[dict[str, float]], list[int]]:
+    """Merge members with the same velocity in every area (see the module docstring).
+
+    Returns each group's speed per area in strong-full-time units (`sum(fte) * velocity`, i.e.
+    `s[p][a] / points_per_week` of the merged member), in order of first appearance, and the index
+    of each member's group. Keyed on velocities rather than levels, so levels the velocity table
+    does not tell apart (e.g. beyond 4) merge too.
+    """
+    speed = _velocity_table(velocities)
+    index: dict[tuple[float, ...], int] = {}
+    ftes: list[float] = []
+    group_of: list[int] = []
+    for member in members:
+        key = tuple(speed(member.levels.get(a, 0.0)) for a in demand)
+        group = index.setdefault(key, len(index))
+        if group == len(ftes):
+            ftes.append(0.0)
+        ftes[group] += member.fte
+        group_of.append(group)
+    rates = [
+        {a: fte * v for a, v in zip(demand, key, strict=True)}
+        for key, fte in zip(index, ftes, strict=True)
+    ]
+    return rates, group_of
 
 
 def _weeks_of_work(demand: Mapping[str, float], points_per_week: float) -> dict[str, float]:
@@ -227,16 +360,9 @@ def _weeks_of_work(demand: Mapping[str, float], points_per_week: float) -> dict[
     return {a: d / points_per_week for a, d in demand.items()}
 
 
-def _allocation(
-    members: Sequence[ForecastMember], plan: list[dict[str, float]], weeks: float
-) -> tuple[MemberAllocation, ...]:
-    """Each member's weeks per area as shares of the forecast, dropping solver crumbs."""
-    if not plan:
-        return ()
-    return tuple(
-        MemberAllocation(m.id, {a: t / weeks for a, t in p.items() if t / weeks > SHARE_EPSILON})
-        for m, p in zip(members, plan, strict=True)
-    )
+def _shares(plan: Mapping[str, float], weeks: float) -> dict[str, float]:
+    """One person's weeks per area as shares of the forecast, dropping solver crumbs."""
+    return {a: t / weeks for a, t in plan.items() if t / weeks > SHARE_EPSILON}
 
 
 def _solve(
@@ -268,13 +394,14 @@ def _linprog(
     share: list[float],
 ) -> np.ndarray:
     """Run HiGHS on variables `[T, t[pairs]...]`; return the t part, refusing any failure."""
-    people = sorted({p for p, _ in pairs})
-    a_ub = np.zeros((len(areas) + len(people), len(pairs) + 1))
+    row_of_area = {a: row for row, a in enumerate(areas)}
+    row_of_person = {p: row for row, p in enumerate(sorted({p for p, _ in pairs}), len(areas))}
+    a_ub = np.zeros((len(row_of_area) + len(row_of_person), len(pairs) + 1))
     for col, (p, a) in enumerate(pairs, start=1):
-        a_ub[areas.index(a), col] = -rates[p][a]  # finish the area's work...
-        a_ub[len(areas) + people.index(p), col] = 1.0  # ...within T weeks of each person's time
+        a_ub[row_of_area[a], col] = -rates[p][a]  # finish the area's work...
+        a_ub[row_of_person[p], col] = 1.0  # ...within T weeks of each person's time
     a_ub[len(areas) :, 0] = -1.0
-    b_ub = np.concatenate([-np.asarray(share), np.zeros(len(people))])
+    b_ub = np.concatenate([-np.asarray(share), np.zeros(len(row_of_person))])
     cost = np.zeros(len(pairs) + 1)
     cost[0] = 1.0
     result = linprog(cost, A_ub=a_ub, b_ub=b_ub, method="highs", options=_HIGHS_OPTIONS)
@@ -293,9 +420,113 @@ def _tighten(
     what the reported plan takes (up to rounding), and no one is shown time the work does not need.
     """
     for area, needed in work.items():
+        if needed <= 0:
+            continue
         done = sum(r[area] * p.get(area, 0.0) for r, p in zip(rates, plan, strict=True))
-        if needed > 0 and done > 0:
+        if done > 0:
             for p in plan:
                 if area in p:
                     p[area] *= needed / done
     return max(sum(p.values()) for p in plan)
+
+
+def _solve_each(
+    team: list[dict[str, float]], extras: list[dict[str, float]], work: dict[str, float]
+) -> list[tuple[float, dict[str, float]]]:
+    """`_solve(team + [extra], work)` for each extra: T and the extra's weeks per area.
+
+    `extras` give speeds for the areas with work; an extra with whom some such area still has no
+    one is infinite without a solve, as in `_solve`.
+    """
+    busy = [a for a, w in work.items() if w > 0]
+    if not busy:
+        return [(0.0, {}) for _ in extras]
+    staffed = {a: sum(r[a] for r in team) > 0 for a in busy}
+    results: list[tuple[float, dict[str, float]]] = [(math.inf, {}) for _ in extras]
+    finite = [i for i, x in enumerate(extras) if all(staffed[a] or x[a] > 0 for a in busy)]
+    if highspy is None or not finite:
+        for i in finite:
+            weeks, plan = _solve([*team, extras[i]], work)
+            results[i] = (weeks, plan[-1])
+        return results
+    model = _ExtraModel(team, work, busy)
+    for i in finite:
+        results[i] = model.solve(extras[i])
+    return results
+
+
+class _ExtraModel:
+    """One HiGHS model of the merged team plus one extra member whose speeds change per solve.
+
+    Variables `[T, t[team pairs]..., u[busy areas]...]` and rows `[areas..., team members...,
+    extra]`, as `_linprog` builds them for the team plus an extra. Every solve starts from the
+    optimal basis of a stand-in extra who works at speed 1 everywhere (so the stand-in programme
+    always has an optimum): a few simplex steps from a near answer, and each extra's answer is
+    independent of which extras were solved before.
+    """
+
+    def __init__(self, team: list[dict[str, float]], work: dict[str, float], busy: list[str]):
+        self._busy = busy
+        self._total = sum(work[a] for a in busy)
+        self._needed = np.array([work[a] for a in busy])
+        pairs = [(p, k) for p, r in enumerate(team) for k, a in enumerate(busy) if r[a] > 0]
+        self._rate = np.array([team[p][busy[k]] for p, k in pairs], dtype=float)
+        self._area = np.array([k for _, k in pairs], dtype=np.intp)
+        self._person = np.array([p for p, _ in pairs], dtype=np.intp)
+        self._people = len(team)
+        self._first_extra = 1 + len(pairs)
+        areas, rows = len(busy), len(busy) + len(team) + 1
+        # Column-wise: T is in every person's row; each t counts towards its area and against its
+        # person's T; the extra's u likewise, with the stand-in's speed 1 for now.
+        starts, index, value = [0], list(range(areas, rows)), [1.0] * (rows - areas)
+        starts.append(len(index))
+        for p, k in pairs:
+            index += [k, areas + p]
+            value += [team[p][busy[k]], -1.0]
+            starts.append(len(index))
+        for k in range(areas):
+            index += [k, rows - 1]
+            value += [1.0, -1.0]
+            starts.append(len(index))
+        lp = highspy.HighsLp()
+        lp.num_col_ = self._first_extra + areas
+        lp.num_row_ = rows
+        lp.col_cost_ = np.array([1.0] + [0.0] * (lp.num_col_ - 1))
+        lp.col_lower_ = np.zeros(lp.num_col_)
+        lp.col_upper_ = np.full(lp.num_col_, highspy.kHighsInf)
+        lp.row_lower_ = np.concatenate([self._needed / self._total, np.zeros(rows - areas)])
+        lp.row_upper_ = np.full(rows, highspy.kHighsInf)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(value)
+        self._highs = highspy.Highs()
+        self._highs.setOptionValue("output_flag", False)
+        for name, tolerance in _HIGHS_OPTIONS.items():
+            self._highs.setOptionValue(name, tolerance)
+        self._highs.passModel(lp)
+        self._run()
+        self._start = self._highs.getBasis()
+
+    def solve(self, extra: dict[str, float]) -> tuple[float, dict[str, float]]:
+        """T with this extra, and their weeks per area, tightened as `_tighten` does."""
+        speeds = np.array([extra[a] for a in self._busy])
+        for k, speed in enumerate(speeds.tolist()):
+            self._highs.changeCoeff(k, self._first_extra + k, speed)
+        self._highs.setBasis(self._start)
+        x = np.maximum(self._run(), 0.0) * self._total
+        t, u = x[1 : self._first_extra], np.where(speeds > 0, x[self._first_extra :], 0.0)
+        done = np.bincount(self._area, self._rate * t, minlength=len(speeds)) + speeds * u
+        scale = np.divide(self._needed, done, out=np.ones_like(done), where=done > 0)
+        t, u = t * scale[self._area], u * scale
+        busiest = np.bincount(self._person, t, minlength=self._people).max(initial=0.0)
+        own = {a: float(u[k]) for k, a in enumerate(self._busy) if speeds[k] > 0}
+        return max(float(busiest), float(u.sum())), own
+
+    def _run(self) -> np.ndarray:
+        """Solve from the current basis; the column values, refusing anything but an optimum."""
+        self._highs.run()
+        status = self._highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise ForecastError(f"the forecast solver failed: {status}")
+        return np.asarray(self._highs.getSolution().col_value, dtype=float)

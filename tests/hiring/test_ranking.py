@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from hiring.ranking import RankedCandidate, RankInput, order_candidates, rank_candidates
 from hiring.rubric import Rubric, verdict
 from team.forecast import ForecastMember, forecast
+from tests.team.test_forecast import plain_speeds, plain_weeks
 
 AREAS = {"research": "research", "data": "data"}
 # One strong researcher with no data experience: research 5 pts/wk, data 0.5 pts/wk.
@@ -300,3 +301,113 @@ def test_ranking_properties(
         assert before.rubric.passes or not after.rubric.passes
         if before.rubric.passes == after.rubric.passes:
             assert before.forecast_weeks <= after.forecast_weeks + len(entries) * 1e-9
+
+
+# --- the engine against one plain programme per candidate -----------------------------------
+# `rank_candidates` merges the team by profile and solves once per distinct candidate profile
+# (team/forecast.py). These compare it with MODEL.md's programme solved by `linprog` for the
+# whole unmerged team plus each candidate, written out in tests/team/test_forecast.py.
+
+
+def test_equal_profiles_merge_on_the_team_and_share_a_forecast_among_candidates() -> None:
+    # Two strong researchers (1 + 0.5 fte) are one of 1.5 fte: research 1.5, data 0.15 (in
+    # strong-weeks a week); the work is 2 strong-weeks in each area. Alone they do each area in
+    # turn: 2/1.5 + 2/0.15 = 44/3 weeks.
+    # Dana and Dee (research basic 0.35, data strong 1.0) do data; the team does research, then
+    # helps: T + 0.15 (T - 4/3) = 2, T = 2.2/1.15 = 44/23. Dual y = (0.1, 1): 2.2 / (1 + 0.15).
+    # Rex (like the members: research 1.0, data 0.1) is proportional to them: one member of
+    # research 2.5 and data 0.25, each area in turn: 2/2.5 + 2/0.25 = 8.8 weeks.
+    team = [
+        ForecastMember(id=1, fte=1.0, levels={"research": 3}),
+        ForecastMember(id=2, fte=0.5, levels={"research": 3, "data": 0}),
+    ]
+    dana, dee = DANA, candidate(7, "Dee", {"research": 1, "data": 3})
+    rex = candidate(8, "Rex", {"research": 3, "data": None})
+    ranking = rank_candidates(team, DEMAND, [rex, dee, dana])
+    assert ranking.forecast_weeks == pytest.approx(44 / 3, rel=1e-9)
+    assert names(ranking.entries) == ["Dana", "Dee", "Rex"]
+    first, second, third = ranking.entries
+    assert first.forecast_weeks == pytest.approx(44 / 23, rel=1e-9)
+    assert second.forecast_weeks == first.forecast_weeks  # one solve for both: the very same
+    assert first.allocation == second.allocation == pytest.approx({"data": 1.0})
+    assert third.forecast_weeks == pytest.approx(8.8, rel=1e-9)
+    assert third.weeks_saved == pytest.approx(44 / 3 - 8.8, rel=1e-9)
+
+
+def plain_with(
+    team: list[ForecastMember],
+    levels: Mapping[str, float | None],
+    demand: dict[str, float],
+    velocities: tuple[float, ...],
+    ppw: float,
+) -> float:
+    """The forecast with a full-time candidate (not assessed = 0) by the plain programme."""
+    rated = {a: float(v) for a, v in levels.items() if v is not None}
+    people = [*team, ForecastMember(id=0, fte=1.0, levels=rated)]
+    areas = list(demand)
+    return plain_weeks(plain_speeds(people, areas, velocities, ppw), list(demand.values()))
+
+
+RANK_VELOCITIES = st.one_of(
+    st.sampled_from([(0.10, 0.35, 0.65, 1.00, 1.30), NO_NONE, (0.0, 0.2, 0.5, 1.0, 2.0)]),
+    st.lists(
+        st.one_of(st.just(0.0), st.floats(0.01, 3.0)), min_size=5, max_size=5, unique=True
+    ).map(lambda vs: tuple(sorted(vs))),
+)
+
+
+@st.composite
+def rank_scenarios(draw: st.DrawFn) -> tuple:
+    """A team of 0-10 and 0-10 candidates over 1-3 areas, both drawn mostly from a few profiles.
+
+    Members have whole levels and any fte; candidates have medians (halves) or not assessed;
+    some areas have no demand; with velocity 0 at level none some forecasts are infinite.
+    """
+    areas = ["research", "data", "infra"][: draw(st.integers(1, 3))]
+    whole = st.lists(st.integers(0, 4), min_size=len(areas), max_size=len(areas))
+    medians = st.lists(LEVELS, min_size=len(areas), max_size=len(areas))
+    shared_levels = draw(st.lists(whole, min_size=1, max_size=3))
+    member_profile = st.one_of(st.sampled_from(shared_levels), whole)
+    candidate_profile = st.sampled_from(draw(st.lists(medians, min_size=1, max_size=3)))
+    fte = st.one_of(st.sampled_from([0.2, 0.5, 1.0]), st.floats(0.05, 1.0))
+    team = [
+        ForecastMember(
+            id=i, fte=draw(fte), levels=dict(zip(areas, draw(member_profile), strict=True))
+        )
+        for i in range(1, draw(st.integers(0, 10)) + 1)
+    ]
+    candidates = []
+    for id in draw(st.lists(st.integers(1, 1000), unique=True, max_size=10)):
+        levels = dict(zip(areas, draw(candidate_profile), strict=True))
+        name = draw(st.sampled_from(["Ann", "ann", "Bea", "Cy"]))
+        candidates.append(RankInput(id, name, levels, verdict(levels, {a: a for a in areas})))
+    demand = {a: draw(st.sampled_from([0.0, 3.0, 10.0, 40.0, 7.5])) for a in areas}
+    return team, demand, candidates, draw(RANK_VELOCITIES), draw(st.sampled_from([5.0, 2.5]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenario=rank_scenarios())
+def test_ranking_equals_one_plain_programme_per_candidate(scenario: tuple) -> None:
+    team, demand, candidates, velocities, ppw = scenario
+    ranking = rank_candidates(team, demand, candidates, velocities, ppw)
+    areas = list(demand)
+    team_weeks = plain_weeks(plain_speeds(team, areas, velocities, ppw), list(demand.values()))
+    assert ranking.forecast_weeks == pytest.approx(team_weeks, rel=1e-6, abs=1e-6)
+    plain = {c.id: plain_with(team, c.levels, demand, velocities, ppw) for c in candidates}
+    for e in ranking.entries:
+        assert e.forecast_weeks == pytest.approx(plain[e.id], rel=1e-6, abs=1e-6)
+        if math.isinf(team_weeks):
+            assert e.weeks_saved is None
+        else:
+            assert e.weeks_saved == pytest.approx(max(team_weeks - plain[e.id], 0.0), abs=1e-6)
+    # The same order as MODEL.md's keys on the plain forecasts.
+    by_plain = [
+        RankedCandidate(0, c.id, c.name, c.levels, c.rubric, plain[c.id], None, {}, level_sum(c))
+        for c in candidates
+    ]
+    assert [e.id for e in ranking.entries] == [e.id for e in order_candidates(by_plain)]
+
+
+def level_sum(c: RankInput) -> float:
+    """Sum of assessed levels (not assessed = 0)."""
+    return sum(float(v) for v in c.levels.values() if v is not None)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linprog
 
+import team.forecast as forecast_module
 from team.forecast import (
     DEFAULT_POINTS_PER_WEEK,
     DEFAULT_VELOCITIES,
     ForecastMember,
     forecast,
     forecast_with,
+    forecast_with_each,
     pressures,
     velocity_at,
     weeks_saved,
@@ -381,3 +385,241 @@ def test_pressure_is_never_negative_and_names_the_weakest_area(scenario: tuple) 
     weakest = next(p for p in result.areas if p.area == result.weakest_area)
     assert weakest.pressure_weeks == pytest.approx(top, abs=1e-9)
     assert demand[weakest.area] > 0
+
+
+# --- the merged engine against a plain programme per member ---------------------------------
+# `forecast` merges members with equal profiles and `forecast_with_each` solves once per distinct
+# extra on the merged team (see team/forecast.py). These compare both with MODEL.md's programme
+# written out here as plainly as possible: one variable per person and area, points as given,
+# velocities by numpy's interpolation, HiGHS with its default options through `linprog`.
+
+
+def plain_weeks(speeds: list[list[float]], demand: list[float]) -> float:
+    """T for people with `speeds[p][a]` points a week in each area; infinite if infeasible."""
+    n, k = len(speeds), len(demand)
+    a_ub = np.zeros((k + n, 1 + n * k))  # variables [T, t[0][0], ..., t[0][k-1], t[1][0], ...]
+    for p, row in enumerate(speeds):
+        for a, s in enumerate(row):
+            a_ub[a, 1 + p * k + a] = -s  # sum_p s[p][a] t[p][a] >= demand[a]
+            a_ub[k + p, 1 + p * k + a] = 1.0  # sum_a t[p][a] <= T
+        a_ub[k + p, 0] = -1.0
+    b_ub = np.concatenate([-np.asarray(demand, dtype=float), np.zeros(n)])
+    cost = np.zeros(1 + n * k)
+    cost[0] = 1.0
+    result = linprog(cost, A_ub=a_ub, b_ub=b_ub, method="highs")
+    if result.status == 2:  # infeasible: some area with demand has no one
+        return math.inf
+    assert result.status == 0, result.message
+    return float(result.x[0])
+
+
+def plain_speeds(
+    members: list[ForecastMember], areas: list[str], velocities: tuple, ppw: float
+) -> list[list[float]]:
+    """s[p][a] = ppw * fte * velocity(level), level 0 where missing."""
+    return [
+        [ppw * m.fte * float(np.interp(m.levels.get(a, 0.0), range(5), velocities)) for a in areas]
+        for m in members
+    ]
+
+
+def plain_forecast(
+    members: list[ForecastMember], demand: dict, velocities: tuple = VEL, ppw: float = PPW
+) -> float:
+    """`plain_weeks` for a team of members."""
+    areas = list(demand)
+    return plain_weeks(plain_speeds(members, areas, velocities, ppw), list(demand.values()))
+
+
+velocity_tables = st.one_of(
+    st.just(VEL),
+    st.just((0.0, 0.35, 0.65, 1.0, 1.3)),  # level none cannot work: infinite forecasts
+    # Rising, 0 or at least 0.01: a velocity of 1e-22 makes HiGHS call a finite T infeasible.
+    st.lists(
+        st.one_of(st.just(0.0), st.floats(0.01, 3.0)), min_size=5, max_size=5, unique=True
+    ).map(lambda vs: tuple(sorted(vs))),
+)
+any_fte = st.one_of(ftes, st.floats(0.01, 1.0))
+
+
+@st.composite
+def engine_scenarios(draw: st.DrawFn) -> tuple:
+    """A team of 0-12 and 0-6 extras drawn mostly from a few shared profiles, and settings.
+
+    Shared profiles make groups of equal members (and extras equal to members and to each other),
+    with different fte; levels are whole or half, some areas unrated; some areas have no demand.
+    """
+    areas = ["research", "engineering", "data", "infra"][: draw(st.integers(1, 4))]
+    profile = st.lists(levels, min_size=len(areas), max_size=len(areas))
+    shared = draw(st.lists(profile, min_size=1, max_size=3))
+    pick = st.one_of(st.sampled_from(shared), profile)
+
+    def person(i: int) -> ForecastMember:
+        lvs = draw(pick)
+        rated = {a: lv for a, lv in zip(areas, lvs, strict=True) if lv is not None}
+        return ForecastMember(i, draw(any_fte), rated)
+
+    team = [person(i) for i in range(1, draw(st.integers(0, 12)) + 1)]
+    extras = [person(100 + i) for i in range(draw(st.integers(0, 6)))]
+    demand = {area: draw(points) for area in areas}
+    return team, extras, demand, draw(velocity_tables), draw(st.sampled_from([5.0, 1.0, 7.5]))
+
+
+def same_weeks(got: float, want: float) -> bool:
+    """Equal to 1e-6, relative or absolute; infinite only if both are."""
+    return got == pytest.approx(want, rel=1e-6, abs=1e-6)
+
+
+@PROPERTY_SETTINGS
+@given(scenario=engine_scenarios())
+def test_merged_forecast_equals_the_plain_programme(scenario: tuple) -> None:
+    team, _, demand, velocities, ppw = scenario
+    result = forecast(team, demand, velocities, ppw)
+    assert same_weeks(result.weeks, plain_forecast(team, demand, velocities, ppw))
+    if not 0 < result.weeks < math.inf:
+        assert result.allocation == ()
+        return
+    # Everyone keeps their own entry; members with one profile get the same shares; the plan
+    # finishes every area within the forecast.
+    assert [a.member_id for a in result.allocation] == [m.id for m in team]
+    by_profile: dict[tuple, dict] = {}
+    for member, alloc in zip(team, result.allocation, strict=True):
+        key = tuple(sorted(member.levels.items()))
+        assert by_profile.setdefault(key, dict(alloc.shares)) == alloc.shares
+        assert sum(alloc.shares.values()) <= 1 + 1e-9
+    areas = list(demand)
+    speeds = plain_speeds(team, areas, velocities, ppw)
+    for k, area in enumerate(areas):
+        done = sum(
+            row[k] * alloc.shares.get(area, 0.0) * result.weeks
+            for row, alloc in zip(speeds, result.allocation, strict=True)
+        )
+        assert done >= demand[area] * (1 - 1e-6)
+
+
+def check_each_against_the_plain_programme(scenario: tuple) -> list[float]:
+    """`forecast_with_each` equals the plain programme with each extra; their shares are optimal."""
+    team, extras, demand, velocities, ppw = scenario
+    results = forecast_with_each(team, extras, demand, velocities, ppw)
+    assert len(results) == len(extras)
+    areas = list(demand)
+    for extra, result in zip(extras, results, strict=True):
+        assert same_weeks(result.weeks, plain_forecast([*team, extra], demand, velocities, ppw))
+        assert same_weeks(result.weeks, forecast_with(team, extra, demand, velocities, ppw).weeks)
+        if not 0 < result.weeks < math.inf:
+            assert result.shares == {}
+            continue
+        assert set(result.shares) <= {a for a in areas if demand[a] > 0}
+        assert sum(result.shares.values()) <= 1 + 1e-9
+        # The extra's shares belong to an optimal plan: the team alone finishes what is left of
+        # the work within the same forecast.
+        (own,) = plain_speeds([extra], areas, velocities, ppw)
+        left = [
+            max(demand[a] - own[k] * result.shares.get(a, 0.0) * result.weeks, 0.0)
+            for k, a in enumerate(areas)
+        ]
+        rest = plain_weeks(plain_speeds(team, areas, velocities, ppw), left)
+        assert rest <= result.weeks * (1 + 1e-6) + 1e-6
+    return [result.weeks for result in results]
+
+
+@PROPERTY_SETTINGS
+@given(scenario=engine_scenarios())
+def test_forecast_with_each_equals_the_plain_programme_per_extra(scenario: tuple) -> None:
+    check_each_against_the_plain_programme(scenario)
+
+
+@settings(max_examples=50, deadline=None)
+@given(scenario=engine_scenarios())
+def test_forecast_with_each_without_highspy_solves_each_profile_with_linprog(
+    scenario: tuple,
+) -> None:
+    # The service runs without the optional highspy too: then linprog solves each profile.
+    with_highspy = forecast_with_each(*scenario)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(forecast_module, "highspy", None)
+        without = check_each_against_the_plain_programme(scenario)
+    assert without == pytest.approx([r.weeks for r in with_highspy], rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(scenario=engine_scenarios())
+def test_merged_pressures_equal_the_plain_programme(scenario: tuple) -> None:
+    team, _, demand, velocities, ppw = scenario
+    result = pressures(team, demand, velocities, ppw)
+    areas = list(demand)
+    speeds = plain_speeds(team, areas, velocities, ppw)
+    base = plain_weeks(speeds, list(demand.values()))
+    for pressure in result.areas:
+        if math.isinf(base):
+            assert pressure.pressure_weeks is None
+            continue
+        strong = ppw * float(np.interp(3, range(5), velocities))
+        specialist = [strong if a == pressure.area else 0.0 for a in areas]
+        saved = base - plain_weeks([*speeds, specialist], list(demand.values()))
+        assert pressure.pressure_weeks == pytest.approx(max(saved, 0.0), rel=1e-6, abs=1e-6)
+
+
+def test_equal_members_merge_into_one_with_their_summed_fte() -> None:
+    # Two half-time working researchers are one full-time one: 13 / (5 * 0.65) = 4 weeks, and
+    # each spends all of it on research.
+    halves = [ForecastMember(1, 0.5, {"research": 2}), ForecastMember(2, 0.5, {"research": 2})]
+    result = forecast(halves, {"research": 13.0})
+    assert result.weeks == pytest.approx(4.0, rel=1e-9)
+    assert [(a.member_id, a.shares) for a in result.allocation] == [
+        (1, pytest.approx({"research": 1.0})),
+        (2, pytest.approx({"research": 1.0})),
+    ]
+
+
+def test_a_clone_of_alice_by_hand() -> None:
+    # Alice twice (merged: research 2, engineering 0.7 strong-units) and Bob, as in
+    # test_two_members_two_areas_solved_on_paper: the Alices do research (4 strong-weeks, so 2
+    # weeks), then engineering with Bob: 0.65 T + 0.7 (T - 2) = 6, T = 7.4 / 1.35 = 148/27.
+    # The dual y = (research 0.35, engineering 1) certifies it: 7.4 / (2 * 0.35 + 0.65).
+    alice, bob = alice_and_bob()
+    clone = ForecastMember(3, 1.0, dict(alice.levels))
+    result = forecast([alice, bob, clone], ALICE_AND_BOB_DEMAND)
+    weeks = 148 / 27
+    assert result.weeks == pytest.approx(weeks, rel=1e-9)
+    first, second, third = result.allocation
+    assert first.shares == pytest.approx({"research": 2 / weeks, "engineering": 1 - 2 / weeks})
+    assert third.shares == first.shares
+    assert second.shares == pytest.approx({"engineering": 1.0})
+
+
+def test_forecast_with_each_by_hand() -> None:
+    # Alice and Bob plus an engineering expert (research 0.1, engineering 1.3 strong-units): Alice
+    # does only research, Bob helps her u weeks, the rest is engineering:
+    #   T + 0.1 u = 4  and  0.65 (T - u) + 1.3 T = 6   ->   8.45 T = 32.
+    # Dual y = (1, 2/13): (4 + 6 * 2/13) / (1 + 0.1 + 0.2) = 32 / 8.45. The expert does only
+    # engineering. The same expert twice is solved once and gets the very same answer.
+    expert = ForecastMember(9, 1.0, {"engineering": 4})
+    twin = ForecastMember(10, 1.0, {"engineering": 4, "research": 0})
+    first, second = forecast_with_each(alice_and_bob(), [expert, twin], ALICE_AND_BOB_DEMAND)
+    assert first.weeks == pytest.approx(32 / 8.45, rel=1e-9)
+    assert first.shares == pytest.approx({"engineering": 1.0})
+    assert second == first
+
+
+def test_forecast_with_each_finite_infinite_and_no_work() -> None:
+    # Level none cannot work. Alice (research strong) cannot do data; a data-strong extra does it
+    # alone in 10/5 = 2 weeks while Alice takes 20/5 = 4 on research: T = 4, half the extra's
+    # time on data. A research-only extra leaves data undone: infinite, no shares.
+    velocities = (0.0, 0.35, 0.65, 1.0, 1.3)
+    alice = [ForecastMember(1, 1.0, {"research": 3})]
+    helps = ForecastMember(2, 1.0, {"data": 3})
+    useless = ForecastMember(3, 1.0, {"research": 4})
+    demand = {"research": 20.0, "data": 10.0, "infra": 0.0}
+    helped, not_helped = forecast_with_each(alice, [helps, useless], demand, velocities)
+    assert helped.weeks == pytest.approx(4.0, rel=1e-9)
+    assert helped.shares == pytest.approx({"data": 0.5})
+    assert (not_helped.weeks, not_helped.shares) == (math.inf, {})
+    nothing = forecast_with_each(alice, [helps, useless], dict.fromkeys(demand, 0.0))
+    assert [(r.weeks, r.shares) for r in nothing] == [(0.0, {}), (0.0, {})]
+    assert forecast_with_each(alice, [], demand) == ()
+
+
+def test_forecast_with_each_refuses_an_extra_over_full_time() -> None:
+    with pytest.raises(ValueError, match="fte"):
+        forecast_with_each([], [ForecastMember(1, 1.5, {})], {"a": 1.0})
