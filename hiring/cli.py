@@ -103,20 +103,36 @@ def create_token_command(email: str, name: str) -> None:
 @click.command("demo")
 @with_appcontext
 @click.option("--password", default=None, help="Password for the demo users (default: random).")
-def demo_command(password: str | None) -> None:
+@click.option(
+    "--scale",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    help="Instead of the small demo, a synthetic organisation: N members, 20N work items and "
+    "10N candidates with three scorecards each.",
+)
+@click.option("--seed", type=int, default=6, show_default=True, help="Seed of --scale's data.")
+def demo_command(password: str | None, scale: int | None, seed: int) -> None:
     """Fill an empty database with a demo team, planned work and one user per role.
 
     The demo password is kept in instance/demo-credentials.txt (mode 0600) so that running the
     README's start command again still tells you how to log in.
     """
-    from hiring.demo import load_demo
+    from hiring.demo import (
+        CANDIDATES_PER_MEMBER,
+        WORK_PER_MEMBER,
+        load_demo,
+        load_scaled_demo,
+    )
 
     upgrade_database(current_app)
     kept = Path(current_app.instance_path) / "demo-credentials.txt"
     if password is None:
         password = _kept_password(kept) or secrets.token_urlsafe(12)
     with Session(get_engine(), expire_on_commit=False) as session:
-        loaded = load_demo(session=session, password=password)
+        if scale is None:
+            loaded = load_demo(session=session, password=password)
+        else:
+            loaded = load_scaled_demo(session=session, password=password, scale=scale, seed=seed)
     if loaded is None:
         click.echo("The database already has data; the demo only fills an empty one.")
         if _kept_password(kept):
@@ -125,10 +141,18 @@ def demo_command(password: str | None) -> None:
     fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(password + "\n")
-    click.echo(
-        "Demo data loaded: 12 team members, 40 planned work items, an opening with 8 candidates"
-        " and their scorecards, and a user for every role."
-    )
+    if scale is None:
+        click.echo(
+            "Demo data loaded: 12 team members, 40 planned work items, an opening with 8"
+            " candidates and their scorecards, and a user for every role."
+        )
+    else:
+        candidates = CANDIDATES_PER_MEMBER * scale
+        click.echo(
+            f"Synthetic organisation loaded: {scale:,} team members, "
+            f"{WORK_PER_MEMBER * scale:,} work items, an opening with {candidates:,} candidates "
+            f"and {3 * candidates:,} scorecards, and a user for every role."
+        )
     click.echo(_login_help(password))
 
 

@@ -3,23 +3,48 @@
 The team is built so the reports have something to say: data engineering is the clear gap
 (most of the planned points, few strong people) and research rests on one expert (a bus-factor
 risk).
+
+`load_scaled_demo` builds a synthetic organisation of any size instead (`demo --scale N`): N
+members, 20N work items and 10N candidates with three submitted cards each, written with bulk
+Core inserts in one transaction so that N=1000 takes seconds, not minutes.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
+from sqlalchemy import Table, insert
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, func, select
 
 from hiring.accounts import service as accounts
 from hiring.accounts.models import User
 from hiring.accounts.service import CurrentUser
+from hiring.openings.models import (
+    AuditEntry,
+    Candidate,
+    Scorecard,
+    ScorecardRating,
+    StatusChange,
+)
 from hiring.openings.schemas import CandidateCreate, OpeningCreate, Recommendation, ScorecardIn
 from hiring.openings.scorecards import save_card
 from hiring.openings.service import add_candidate, create_opening, set_status
 from team import members, work
-from team.areas import create_skill
-from team.models import Member
+from team.areas import create_skill, list_areas, list_skills
+from team.models import (
+    Member,
+    MemberLevel,
+    MemberSkill,
+    RatingChange,
+    WorkItem,
+    WorkItemSkill,
+    utcnow,
+)
 from team.schemas import MemberCreate, WorkItemCreate
 
 SKILLS = {
@@ -178,9 +203,7 @@ def load_demo(*, session: Session, password: str) -> list[tuple[str, str]] | Non
     has_users = session.exec(select(func.count()).select_from(User)).one()
     if has_members or has_users:
         return None
-    for area, area_skills in SKILLS.items():
-        for key, name in area_skills:
-            create_skill(area, key, name, session=session)
+    _create_skills(session)
     for name, title, fte, (research, engineering, data), ratings in TEAM:
         levels = {"research": research, "engineering": engineering, "data": data}
         member = MemberCreate(
@@ -198,12 +221,23 @@ def load_demo(*, session: Session, password: str) -> list[tuple[str, str]] | Non
         )
         work.add_work_item(item, session=session)
     session.commit()
+    _load_hiring(session, _create_users(session, password))
+    return [(email, ", ".join(roles)) for email, _, roles in USERS]
+
+
+def _create_skills(session: Session) -> None:
+    for area, area_skills in SKILLS.items():
+        for key, name in area_skills:
+            create_skill(area, key, name, session=session)
+
+
+def _create_users(session: Session, password: str) -> dict[str, CurrentUser]:
+    """One user per role (the README's logins), as the services see them, by email."""
     users = [
         accounts.create_user(email, name, roles, password, session=session)
         for email, name, roles in USERS
     ]
-    _load_hiring(session, {u.email: _viewer(u, session) for u in users})
-    return [(email, ", ".join(roles)) for email, _, roles in USERS]
+    return {u.email: _viewer(u, session) for u in users}
 
 
 def _viewer(user: User, session: Session) -> CurrentUser:
@@ -257,3 +291,416 @@ def _load_hiring(session: Session, people: dict[str, CurrentUser]) -> None:
                 session=session,
                 note="Moved on after the first interviews." if status == "offer" else "",
             )
+
+
+# ---------------------------------------------------------------------------------------------
+# The synthetic organisation of `demo --scale N`.
+
+WORK_PER_MEMBER = 20
+CANDIDATES_PER_MEMBER = 10
+PANEL = ["interviewer@example.com", "interviewer2@example.com", "interviewer3@example.com"]
+SCALED_OPENING = "Data engineer, streaming (synthetic organisation)"
+
+# Which area people are strongest in, and where the planned points are: deliberately uneven, so
+# that the weakest area is data engineering, as in the small demo. Areas not named weigh 1.
+STRENGTH_WEIGHTS = {"research": 0.25, "engineering": 0.5, "data": 0.25}
+DEMAND_WEIGHTS = {"research": 0.2, "engineering": 0.35, "data": 0.45}
+APPLICANT_WEIGHTS = {"research": 0.3, "engineering": 0.35, "data": 0.35}
+# (values, weights): the level of one's strongest area, of the others, and how far one
+# interviewer's rating strays from the candidate's true profile.
+STRONGEST_LEVEL = ((2, 3, 4), (0.15, 0.6, 0.25))
+OTHER_LEVEL = ((0, 1, 2, 3), (0.07, 0.5, 0.39, 0.04))
+APPLICANT_STRONGEST = ((2, 3, 4), (0.25, 0.5, 0.25))
+APPLICANT_OTHER = ((0, 1, 2, 3), (0.1, 0.45, 0.4, 0.05))
+CARD_SCATTER = ((-1, 0, 1), (0.2, 0.6, 0.2))
+NOT_ASSESSED_SHARE = 0.02
+FTE = ((1.0, 0.8, 0.5), (0.85, 0.1, 0.05))
+LEFT_SHARE = 0.02
+POINTS = ((1, 2, 3, 5, 8), (0.15, 0.25, 0.3, 0.2, 0.1))
+WORK_STATUS = (("planned", "in_progress", "done"), (0.8, 0.12, 0.08))
+CANDIDATE_STATUS = (("applied", "interviewing", "offer", "rejected"), (0.03, 0.8, 0.02, 0.15))
+
+FIRST_NAMES = (
+    "Ada Aisha Akira Alex Amara Ana Arjun Ben Bruno Chen Chloé Dana Diego Elena Emeka Eva Farah "
+    "Felix Grace Hana Hugo Ines Ivan Jamal Jin Julia Kai Kenji Lara Leo Lina Luca Maya Mei Nadia "
+    "Nikolai Noah Olga Omar Priya Rafael Rosa Sami Sara Tariq Tomás Uma Vera Wei Yara Zoe"
+).split()
+LAST_NAMES = (
+    "Abe Adeyemi Alvarez Bauer Becker Chen Costa Dubois Eriksen Fischer García Gupta Haddad Ito "
+    "Jensen Kim Kowalski Larsen Lopez Martin Meyer Mensah Novak Okafor Park Patel Petrov Quinn "
+    "Rossi Sato Schmidt Silva Singh Tanaka Torres Ueda Varga Wagner Walsh Wong Yilmaz Zhang"
+).split()
+TITLES = {
+    "research": ("ML researcher", "Research scientist", "Applied scientist"),
+    "engineering": ("ML engineer", "Backend engineer", "Platform engineer", "Mobile engineer"),
+    "data": ("Data engineer", "Analytics engineer", "Data platform engineer"),
+}
+TASKS = {
+    "research": (
+        ("Evaluate", "Ablate", "Prototype", "Calibrate", "Benchmark", "Write up"),
+        ("the gait model", "few-shot enrolment", "drift detection", "the noise model", "EER"),
+    ),
+    "engineering": (
+        ("Build", "Harden", "Load test", "Refactor", "Roll out", "Monitor"),
+        ("the scoring API", "the model registry", "the iOS SDK", "canary deploys", "GPU jobs"),
+    ),
+    "data": (
+        ("Backfill", "Partition", "Deduplicate", "Stream", "Validate", "Version"),
+        ("device events", "the session builder", "the feature store", "labelled sets", "PII"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ScaleCounts:
+    """What one call of `grow_organisation` added."""
+
+    members: int
+    work_items: int
+    candidates: int
+    scorecards: int
+    ratings: int
+
+
+def load_scaled_demo(
+    *, session: Session, password: str, scale: int, seed: int = 6
+) -> list[tuple[str, str]] | None:
+    """Fill an empty database with the demo users and a synthetic organisation of `scale`
+    members; None (and nothing written) when it already has a team or users."""
+    has_members = session.exec(select(func.count()).select_from(Member)).one()
+    has_users = session.exec(select(func.count()).select_from(User)).one()
+    if has_members or has_users:
+        return None
+    _create_skills(session)
+    people = _create_users(session, password)
+    manager = people["manager@example.com"]
+    opening = create_opening(
+        OpeningCreate(
+            title=SCALED_OPENING,
+            description="A synthetic organisation for trying the service at scale.",
+            target_area="data",
+            headcount=3,
+            panel=PANEL,
+        ),
+        viewer=manager,
+        session=session,
+    )
+    grow_organisation(
+        session=session,
+        scale=scale,
+        opening_id=opening.id,
+        manager_id=manager.id,
+        interviewer_ids=[people[email].id for email in PANEL],
+        seed=seed,
+    )
+    return [(email, ", ".join(roles)) for email, _, roles in USERS]
+
+
+def grow_organisation(
+    *,
+    session: Session,
+    scale: int,
+    opening_id: int,
+    manager_id: int,
+    interviewer_ids: Sequence[int],
+    seed: int = 6,
+) -> ScaleCounts:
+    """Add `scale` members, 20x as many work items and 10x as many candidates of the opening,
+    each with a submitted card from every interviewer, and commit once.
+
+    Emails continue after the rows already there, so calling it again grows the same
+    organisation (the query-count tests compare two sizes this way). Rows are written with
+    bulk Core inserts of plain dicts: ORM objects one by one would take minutes at N=1000.
+    """
+    rng = random.Random(seed * 1_000_003 + scale)
+    now = utcnow()
+    connection = session.connection()
+    areas = [a.key for a in list_areas(session=session)]
+    area_ids = {a.key: a.id or 0 for a in list_areas(session=session)}
+    skills_by_area: dict[str, list[int]] = {key: [] for key in areas}
+    for skill in list_skills(session=session):
+        area_key = next(k for k, i in area_ids.items() if i == skill.area_id)
+        skills_by_area[area_key].append(skill.id or 0)
+    first_member = session.exec(select(func.count()).select_from(Member)).one() + 1
+    first_candidate = (
+        session.exec(
+            select(func.count()).select_from(Candidate).where(Candidate.opening_id == opening_id)
+        ).one()
+        + 1
+    )
+    member_ids = _add_members(
+        connection, rng, now, scale, first_member, areas, area_ids, skills_by_area
+    )
+    work_count = WORK_PER_MEMBER * scale
+    items = _add_work(connection, rng, now, work_count, areas, area_ids, skills_by_area)
+    cards, ratings = _add_candidates(
+        connection,
+        rng,
+        now,
+        CANDIDATES_PER_MEMBER * scale,
+        first_candidate,
+        opening_id,
+        manager_id,
+        list(interviewer_ids),
+        areas,
+        area_ids,
+    )
+    counts = ScaleCounts(
+        members=len(member_ids),
+        work_items=items,
+        candidates=CANDIDATES_PER_MEMBER * scale,
+        scorecards=cards,
+        ratings=ratings,
+    )
+    _insert(
+        connection,
+        AuditEntry,
+        [
+            {
+                "at": now,
+                "actor_id": manager_id,
+                "actor_email": "demo",
+                "action": "demo.generate",
+                "subject_type": "opening",
+                "subject_id": opening_id,
+                "details": f"synthetic organisation, scale {scale}: {counts}",
+            }
+        ],
+    )
+    session.commit()
+    return counts
+
+
+def _table(model: Any) -> Table:
+    return model.__table__
+
+
+def _insert(connection: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
+    """One executemany of plain dicts (SQLAlchemy batches them into multi-row INSERTs)."""
+    if rows:
+        connection.execute(insert(_table(model)), rows)
+
+
+def _insert_ids(connection: Connection, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert plain dicts and return their new ids in the order given."""
+    if not rows:
+        return []
+    table = _table(model)
+    query = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [row[0] for row in connection.execute(query, rows)]
+
+
+def _pick(rng: random.Random, values_weights: tuple[tuple[Any, ...], tuple[float, ...]]) -> Any:
+    values, weights = values_weights
+    return rng.choices(values, weights)[0]
+
+
+def _weighted_area(rng: random.Random, areas: list[str], weights: Mapping[str, float]) -> str:
+    return rng.choices(areas, [weights.get(key, 1.0) for key in areas])[0]
+
+
+def _profile(
+    rng: random.Random,
+    areas: list[str],
+    weights: Mapping[str, float],
+    strongest: tuple[tuple[Any, ...], tuple[float, ...]],
+    other: tuple[tuple[Any, ...], tuple[float, ...]],
+) -> tuple[str, dict[str, int]]:
+    """One strong area, the others mostly basic or working."""
+    best = _weighted_area(rng, areas, weights)
+    return best, {key: _pick(rng, strongest if key == best else other) for key in areas}
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+
+def _email_part(name: str) -> str:
+    table = str.maketrans("áéíóú", "aeiou")
+    return name.lower().translate(table).replace(" ", ".")
+
+
+def _add_members(
+    connection: Connection,
+    rng: random.Random,
+    now: datetime,
+    count: int,
+    first: int,
+    areas: list[str],
+    area_ids: Mapping[str, int],
+    skills_by_area: Mapping[str, list[int]],
+) -> list[int]:
+    rows, profiles = [], []
+    for n in range(first, first + count):
+        name = _name(rng)
+        best, levels = _profile(rng, areas, STRENGTH_WEIGHTS, STRONGEST_LEVEL, OTHER_LEVEL)
+        title = rng.choice(TITLES.get(best, ("Engineer",)))
+        left = rng.random() < LEFT_SHARE
+        created = now - timedelta(days=rng.randrange(30, 1500))
+        rows.append(
+            {
+                "name": name,
+                "email": f"{_email_part(name)}.{n}@example.com",
+                "title": ("Senior " if levels[best] == 4 else "") + title,
+                "fte": _pick(rng, FTE),
+                "left_at": now - timedelta(days=rng.randrange(1, 30)) if left else None,
+                "created_at": created,
+                "updated_at": created,
+                "version": 1,
+            }
+        )
+        profiles.append((best, levels))
+    ids = _insert_ids(connection, Member, rows)
+    level_rows, skill_rows, history = [], [], []
+    for member_id, (best, levels), row in zip(ids, profiles, rows, strict=True):
+        # Every history row names the same columns (one executemany): an area or a skill.
+        stamp = {"member_id": member_id, "old_level": 0, "changed_by": "demo"}
+        stamp["changed_at"] = row["created_at"]
+        for key, level in levels.items():
+            if level == 0:
+                continue  # level 0 is stored as no row (team.members._store)
+            level_rows.append({"member_id": member_id, "area_id": area_ids[key], "level": level})
+            history.append({"area_id": area_ids[key], "skill_id": None, "new_level": level} | stamp)
+            for skill_id in skills_by_area[key]:
+                if rng.random() < (0.8 if key == best else 0.3):
+                    skill = min(4, max(1, level + _pick(rng, CARD_SCATTER)))
+                    skill_rows.append(
+                        {"member_id": member_id, "skill_id": skill_id, "level": skill}
+                    )
+                    history.append(
+                        {"area_id": None, "skill_id": skill_id, "new_level": skill} | stamp
+                    )
+    _insert(connection, MemberLevel, level_rows)
+    _insert(connection, MemberSkill, skill_rows)
+    _insert(connection, RatingChange, history)
+    return ids
+
+
+def _add_work(
+    connection: Connection,
+    rng: random.Random,
+    now: datetime,
+    count: int,
+    areas: list[str],
+    area_ids: Mapping[str, int],
+    skills_by_area: Mapping[str, list[int]],
+) -> int:
+    rows, item_areas = [], []
+    for n in range(count):
+        area = _weighted_area(rng, areas, DEMAND_WEIGHTS)
+        verbs, objects = TASKS.get(area, (("Work on",), (area,)))
+        created = now - timedelta(minutes=rng.randrange(1, 200_000))
+        rows.append(
+            {
+                "title": f"{rng.choice(verbs)} {rng.choice(objects)} ({n + 1})",
+                "area_id": area_ids[area],
+                "points": float(_pick(rng, POINTS)),
+                "status": _pick(rng, WORK_STATUS),
+                "created_at": created,
+                "updated_at": created,
+                "version": 1,
+            }
+        )
+        item_areas.append(area)
+    ids = _insert_ids(connection, WorkItem, rows)
+    links = []
+    for item_id, area in zip(ids, item_areas, strict=True):
+        pool = skills_by_area[area]
+        if pool:
+            for skill_id in rng.sample(pool, min(len(pool), rng.choices((1, 2), (0.7, 0.3))[0])):
+                links.append({"work_item_id": item_id, "skill_id": skill_id})
+    _insert(connection, WorkItemSkill, links)
+    return len(ids)
+
+
+def _add_candidates(
+    connection: Connection,
+    rng: random.Random,
+    now: datetime,
+    count: int,
+    first: int,
+    opening_id: int,
+    manager_id: int,
+    interviewer_ids: list[int],
+    areas: list[str],
+    area_ids: Mapping[str, int],
+) -> tuple[int, int]:
+    """Candidates with a true profile; each interviewer rates each area within one level of it
+    (now and then not at all), so their medians and verdicts vary as real panels' do."""
+    rows, profiles = [], []
+    for n in range(first, first + count):
+        name = _name(rng)
+        created = now - timedelta(minutes=rng.randrange(600, 100_000))
+        rows.append(
+            {
+                "opening_id": opening_id,
+                "name": name,
+                "email": f"{_email_part(name)}.{n}@candidates.example.org",
+                "status": _pick(rng, CANDIDATE_STATUS),
+                "member_id": None,
+                "created_at": created,
+                "updated_at": created,
+                "version": 1,
+            }
+        )
+        profiles.append(
+            _profile(rng, areas, APPLICANT_WEIGHTS, APPLICANT_STRONGEST, APPLICANT_OTHER)[1]
+        )
+    ids = _insert_ids(connection, Candidate, rows)
+    changes, cards, card_levels = [], [], []
+    for candidate_id, row, profile in zip(ids, rows, profiles, strict=True):
+        created = row["created_at"]
+        changes.append(
+            {
+                "candidate_id": candidate_id,
+                "old_status": None,
+                "new_status": "applied",
+                "note": "",
+                "changed_by_id": manager_id,
+                "changed_at": created,
+            }
+        )
+        for seat, interviewer_id in enumerate(interviewer_ids):
+            levels: dict[str, int | None] = {
+                key: None
+                if rng.random() < NOT_ASSESSED_SHARE
+                else min(4, max(0, level + _pick(rng, CARD_SCATTER)))
+                for key, level in profile.items()
+            }
+            best = max((v for v in levels.values() if v is not None), default=0)
+            strongest = max(levels, key=lambda k: levels[k] or 0)
+            submitted = created + timedelta(hours=2 + 24 * seat, minutes=rng.randrange(60))
+            cards.append(
+                {
+                    "candidate_id": candidate_id,
+                    "interviewer_id": interviewer_id,
+                    "revision": 1,
+                    "recommendation": RECOMMENDATION_BY_BEST[best],
+                    "notes": f"Interview notes on {row['name'].split()[0]}: strongest in "
+                    f"{strongest}.",
+                    "submitted_at": submitted,
+                    "created_at": submitted - timedelta(minutes=45),
+                    "updated_at": submitted,
+                }
+            )
+            card_levels.append(levels)
+        if row["status"] != "applied":
+            changes.append(
+                {
+                    "candidate_id": candidate_id,
+                    "old_status": "applied",
+                    "new_status": row["status"],
+                    "note": "",
+                    "changed_by_id": manager_id,
+                    "changed_at": created + timedelta(days=4),
+                }
+            )
+    _insert(connection, StatusChange, changes)
+    card_ids = _insert_ids(connection, Scorecard, cards)
+    ratings = [
+        {"scorecard_id": card_id, "area_id": area_ids[key], "level": level}
+        for card_id, levels in zip(card_ids, card_levels, strict=True)
+        for key, level in levels.items()
+    ]
+    _insert(connection, ScorecardRating, ratings)
+    return len(card_ids), len(ratings)

@@ -17,8 +17,10 @@ __all__ = [
     "Coverage",
     "CoverageItem",
     "CoverageMember",
+    "OpenDemand",
     "SkillCoverage",
     "coverage",
+    "coverage_of_demand",
     "demand_by_area",
 ]
 
@@ -107,19 +109,54 @@ def coverage(
     `areas` is `(key, name)` and `skills` is `(key, name, area key)`, both in display order;
     `members` are the active members only (the caller drops those who left).
     """
-    demand = demand_by_area(areas, items)
-    total = sum(demand.values())
+    named = {key for key, _, _ in skills if _named_by_open_work(key, items)}
+    return coverage_of_demand(
+        areas,
+        skills,
+        members,
+        OpenDemand(demand_by_area(areas, items), _skill_demand(skills, items), frozenset(named)),
+    )
+
+
+@dataclass(frozen=True)
+class OpenDemand:
+    """The open work summed up: points per area and per skill, and the skills some open item
+    names. It is all `coverage` needs of the items, so a caller with thousands of items can
+    sum them in the database and pass this instead."""
+
+    by_area: Mapping[str, float]
+    by_skill: Mapping[str, float]
+    named_skills: frozenset[str]
+
+
+def coverage_of_demand(
+    areas: Sequence[tuple[str, str]],
+    skills: Sequence[tuple[str, str, str]],
+    members: Sequence[CoverageMember],
+    demand: OpenDemand,
+) -> Coverage:
+    """`coverage` from the open work's sums; areas and skills without open work have 0 points."""
+    by_area = {key: float(demand.by_area.get(key, 0.0)) for key, _ in areas}
+    unknown = set(demand.by_area) - set(by_area)
+    if unknown:
+        raise ValueError(f"work item in unknown area {sorted(unknown)[0]!r}")
+    total = sum(by_area.values())
     area_rows = tuple(
-        _area_row(key, name, demand[key], total, [m.levels.get(key, 0) for m in members])
+        _area_row(key, name, by_area[key], total, [m.levels.get(key, 0) for m in members])
         for key, name in areas
     )
-    skill_demand = _skill_demand(skills, items)
     skill_rows = tuple(
-        _skill_row(key, name, area, skill_demand[key], [m.skills.get(key, 0) for m in members])
+        _skill_row(
+            key,
+            name,
+            area,
+            float(demand.by_skill.get(key, 0.0)),
+            [m.skills.get(key, 0) for m in members],
+        )
         for key, name, area in skills
     )
     uncovered = tuple(
-        row.key for row in skill_rows if _named_by_open_work(row.key, items) and _nobody(row)
+        row.key for row in skill_rows if row.key in demand.named_skills and _nobody(row)
     )
     return Coverage(total, area_rows, skill_rows, uncovered)
 

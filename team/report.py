@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from team.areas import get_settings, list_areas, list_skills
-from team.coverage import AreaCoverage, CoverageItem, CoverageMember, SkillCoverage, coverage
+from team.coverage import AreaCoverage, CoverageMember, SkillCoverage, coverage_of_demand
 from team.forecast import ForecastMember, Pressures, pressures, velocity_at
 from team.members import active_members
 from team.schemas import MemberPublic
 from team.sizing import Quickest, TicketTime, days_for, quickest_by_area, ticket_times
-from team.work import open_items
+from team.work import open_demand, open_items
 
 WHAT_IF_ID = -1  # the hypothetical person's id in a what-if plan; real ids are positive
 
@@ -132,15 +132,11 @@ def _report(
     areas = list_areas(session=session)
     area_names = {a.id: a.key for a in areas}
     skills = list_skills(session=session)
-    items = [
-        CoverageItem(area=i.area, points=i.points, status=i.status, skills=tuple(i.skills))
-        for i in open_items(session=session)
-    ]
-    matrix = coverage(
+    matrix = coverage_of_demand(
         [(a.key, a.name) for a in areas],
         [(s.key, s.name, area_names[s.area_id]) for s in skills],
         [CoverageMember(id=m.id, levels=m.levels, skills=m.skills) for m in team],
-        items,
+        open_demand(session=session),
     )
     people = [ForecastMember(id=m.id, fte=m.fte, levels=m.levels) for m in team]
     people += [

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import case, delete, desc
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
+from team.coverage import OpenDemand
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import Area, Skill, WorkItem, WorkItemSkill, utcnow
 from team.schemas import WorkItemCreate, WorkItemPublic, WorkItemUpdate
@@ -121,11 +123,75 @@ def area_totals(*, session: Session) -> list[AreaTotal]:
 
 
 def open_items(*, session: Session) -> list[WorkItemPublic]:
-    """Every item not done: the demand the forecast plans for."""
-    rows = session.exec(
-        select(WorkItem).where(WorkItem.status != "done").order_by(col(WorkItem.id))
-    ).all()
-    return publish(list(rows), session=session)
+    """Every item not done, in id order: the demand the forecast plans for.
+
+    Read as plain tuples in two queries and built without re-validating what the database
+    already holds: a member's page sizes every open ticket for them, and 20,000 ORM objects
+    turned into validated schemas took over a second.
+    """
+    is_open = col(WorkItem.status) != "done"
+    skills: dict[int, list[str]] = defaultdict(list)
+    for item_id, key in session.exec(
+        select(WorkItemSkill.work_item_id, Skill.key)
+        .join(Skill, col(Skill.id) == WorkItemSkill.skill_id)
+        .join(WorkItem, col(WorkItem.id) == WorkItemSkill.work_item_id)
+        .where(is_open)
+        .order_by(col(Skill.position), col(Skill.id))
+    ).all():
+        skills[item_id].append(key)
+    query = (
+        sa_select(
+            col(WorkItem.id),
+            col(WorkItem.title),
+            col(Area.key),
+            col(WorkItem.points),
+            col(WorkItem.status),
+        )
+        .join(Area, col(Area.id) == WorkItem.area_id)
+        .where(is_open)
+        .order_by(col(WorkItem.id))
+    )
+    return [
+        WorkItemPublic.model_construct(
+            id=item_id or 0,
+            title=title,
+            area=area,
+            points=points,
+            status=status,
+            skills=skills.get(item_id or 0, []),
+        )
+        for item_id, title, area, points, status in session.connection().execute(query).all()
+    ]
+
+
+def open_demand(*, session: Session) -> OpenDemand:
+    """The open work summed by the database: points per area and per skill, and the skills
+    some open item names (what the coverage report and the forecast take of the work).
+
+    Two grouped queries, whatever the size of the backlog: reading 20,000 items into Python to
+    add them up took seconds. An item names a skill at most once (the link's primary key).
+    """
+    is_open = col(WorkItem.status) != "done"
+    by_area = {
+        key: float(points)
+        for key, points in session.exec(
+            select(Area.key, func.sum(WorkItem.points))
+            .join(Area, col(Area.id) == WorkItem.area_id)
+            .where(is_open)
+            .group_by(col(Area.key))
+        ).all()
+    }
+    by_skill: dict[str, float] = {}
+    for key, points in session.exec(
+        select(Skill.key, func.sum(WorkItem.points))
+        .select_from(WorkItemSkill)
+        .join(Skill, col(Skill.id) == WorkItemSkill.skill_id)
+        .join(WorkItem, col(WorkItem.id) == WorkItemSkill.work_item_id)
+        .where(is_open)
+        .group_by(col(Skill.key))
+    ).all():
+        by_skill[key] = float(points)
+    return OpenDemand(by_area=by_area, by_skill=by_skill, named_skills=frozenset(by_skill))
 
 
 def get_item_row(item_id: int, *, session: Session, for_update: bool = False) -> WorkItem:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func, select
 
 from hiring.openings import audit
 from hiring.openings.models import Candidate
@@ -16,10 +17,9 @@ from hiring.openings.service import (
     Viewer,
     get_candidate_row,
     get_opening_row,
-    list_candidate_rows,
     manages,
 )
-from hiring.rubric import CardRatings, Rubric, candidate_levels, unrated_areas, verdict
+from hiring.rubric import CardRatings, Rubric, candidate_levels, verdict
 from team.areas import list_areas
 from team.errors import Conflict
 from team.members import add_member, get_member
@@ -27,10 +27,23 @@ from team.schemas import MemberCreate, MemberPublic
 
 
 @dataclass(frozen=True)
+class CandidateRow:
+    """A candidate's columns as lists and the ranking show them, read as a plain tuple: an
+    opening's 10,000 candidates as ORM objects would cost most of a second."""
+
+    id: int
+    opening_id: int
+    name: str
+    email: str
+    status: str
+    member_id: int | None
+
+
+@dataclass(frozen=True)
 class Assessment:
     """What the panel's submitted cards say of one candidate."""
 
-    candidate: Candidate
+    candidate: Candidate | CandidateRow
     levels: dict[str, float | None]
     rubric: Rubric
     cards: tuple[CardRatings, ...]
@@ -48,29 +61,74 @@ class Assessment:
         )
 
 
-def assess(candidates: Sequence[Candidate], *, session: Session) -> list[Assessment]:
-    """Levels (medians of submitted cards), rubric and "who said what" for each candidate."""
+def assess(
+    candidates: Sequence[Candidate | CandidateRow],
+    *,
+    session: Session,
+    opening_id: int | None = None,
+) -> list[Assessment]:
+    """Levels (medians of submitted cards), rubric and "who said what" for each candidate.
+
+    `opening_id` says the candidates are all of that opening's, so their cards are read by
+    opening rather than by a list of ids (see `submitted_ratings`).
+    """
     areas = list_areas(session=session)
     keys = [a.key for a in areas]
     names = {a.key: a.name for a in areas}
-    cards = submitted_ratings([c.id or 0 for c in candidates], session=session)
+    cards = submitted_ratings(
+        [c.id or 0 for c in candidates], session=session, opening_id=opening_id
+    )
+    # The verdict depends on the levels alone, and candidates share few distinct levels.
+    verdicts: dict[tuple[float | None, ...], Rubric] = {}
     result = []
     for candidate in candidates:
         own = tuple(cards.get(candidate.id or 0, []))
         levels = candidate_levels(own, keys)
-        result.append(
-            Assessment(candidate, levels, verdict(levels, names), own, unrated_areas(own, keys))
-        )
+        profile = tuple(levels.values())
+        rubric = verdicts.get(profile)
+        if rubric is None:
+            rubric = verdicts[profile] = verdict(levels, names)
+        unrated = tuple(key for key, level in levels.items() if level is None)
+        result.append(Assessment(candidate, levels, rubric, own, unrated))
     return result
 
 
 def opening_candidates(
     opening_id: int, *, session: Session, limit: int | None = None, offset: int = 0
 ) -> tuple[list[Assessment], int]:
-    """An opening's candidates, assessed (the caller has checked the opening is visible)."""
-    rows = list_candidate_rows(opening_id, session=session)
-    page = rows[offset : offset + limit if limit is not None else None]
-    return assess(page, session=session), len(rows)
+    """An opening's candidates by name, assessed; a page of them when `limit` is given (the
+    caller has checked the opening is visible). The page is cut by the database."""
+    # Six columns: more than SQLModel's typed `select` takes, so a Core select on the connection.
+    query = (
+        sa_select(
+            col(Candidate.id),
+            col(Candidate.opening_id),
+            col(Candidate.name),
+            col(Candidate.email),
+            col(Candidate.status),
+            col(Candidate.member_id),
+        )
+        .where(col(Candidate.opening_id) == opening_id)
+        .order_by(func.lower(Candidate.name), col(Candidate.id))
+    )
+    connection = session.connection()
+    if limit is not None or offset:
+        total = session.exec(
+            select(func.count()).select_from(Candidate).where(Candidate.opening_id == opening_id)
+        ).one()
+        if limit is not None:
+            query = query.limit(limit)
+        rows = _rows(connection.execute(query.offset(offset)).all())
+        return assess(rows, session=session), total
+    rows = _rows(connection.execute(query).all())
+    return assess(rows, session=session, opening_id=opening_id), len(rows)
+
+
+def _rows(found: Sequence[tuple[int | None, int, str, str, str, int | None]]) -> list[CandidateRow]:
+    return [
+        CandidateRow(id or 0, opening_id, name, email, status, member_id)
+        for id, opening_id, name, email, status, member_id in found
+    ]
 
 
 def candidate(candidate_id: int, *, viewer: Viewer, session: Session) -> Assessment:

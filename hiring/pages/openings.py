@@ -32,7 +32,7 @@ from hiring.openings import candidates as assessments
 from hiring.openings import service
 from hiring.openings.models import OPENING_STATUSES
 from hiring.openings.schemas import CandidateCreate, OpeningCreate, OpeningUpdate
-from hiring.openings.scorecards import sees_all_cards
+from hiring.openings.scorecards import revealed_candidates
 from hiring.pages.hiring_forms import (
     CANDIDATE_STATUS_NAMES,
     CandidateForm,
@@ -188,11 +188,7 @@ def _detail_page(
     assessed, total = assessments.opening_candidates(
         opening_id, session=db, limit=args.limit, offset=args.offset
     )
-    revealed = {
-        a.candidate.id
-        for a in assessed
-        if sees_all_cards(row, a.candidate.id or 0, current_user, db)
-    }
+    revealed = revealed_candidates(row, [a.candidate.id or 0 for a in assessed], current_user, db)
     ranking = "ranking.show" in current_app.view_functions
     return render_template(
         "openings/detail.html",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, stream_template
+from flask_wtf.csrf import generate_csrf
 
 from hiring.access import allow
 from hiring.db import get_session
@@ -23,7 +25,29 @@ def show(opening_id: int):
     from flask_login import current_user
 
     result = opening_ranking(opening_id, viewer=current_user, session=get_session())
-    return render_template("ranking/show.html", result=result, recommendations=RECOMMENDATION_NAMES)
+    # Streamed in blocks: rendered whole, 10,000 explained candidates are a 25 MB string built
+    # from over a million pieces, which took a worker's peak memory near 300 MB. The page's CSRF
+    # token is made first, because the session cookie is sent before the body.
+    generate_csrf()
+    pieces = stream_template(
+        "ranking/show.html", result=result, recommendations=RECOMMENDATION_NAMES
+    )
+    return Response(_in_blocks(pieces), mimetype="text/html")
+
+
+def _in_blocks(pieces: Iterator[str], size: int = 256 * 1024) -> Iterator[str]:
+    """Join a template's many small pieces into blocks of about `size` characters, so that the
+    server writes a few large chunks rather than a million small ones."""
+    block: list[str] = []
+    length = 0
+    for piece in pieces:
+        block.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(block)
+            block, length = [], 0
+    if block:
+        yield "".join(block)
 
 
 @bp.route("/<int:opening_id>/ranking.csv")

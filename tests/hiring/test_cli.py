@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 
-from sqlmodel import select
+from sqlmodel import Session, col, func, select
 
+from hiring import create_app
+from hiring.accounts import service as accounts
 from hiring.accounts.models import ApiToken, User
+from hiring.demo import grow_organisation, load_scaled_demo
+from hiring.openings.models import Candidate, Opening, Scorecard, ScorecardRating, StatusChange
+from team.models import Member, MemberLevel, WorkItem, WorkItemSkill
+from tests.conftest import PASSWORD, TestConfig, post_form
+from tests.hiring.test_migrations import empty_database_url  # noqa: F401  (a fixture)
 
 
 def test_create_user_then_create_token_prints_the_token_last(app, db):
@@ -62,3 +70,99 @@ def test_create_token_for_an_unknown_user_fails_cleanly(app):
     result = app.test_cli_runner().invoke(args=["create-token", "nobody@example.com"])
     assert result.exit_code != 0
     assert "no user with email nobody@example.com" in result.output
+
+
+# `demo --scale N`: the synthetic organisation the benchmarks run against.
+
+
+def _scaled_app(url: str, tmp_path):
+    return create_app(TestConfig(url, tmp_path))
+
+
+def test_demo_scale_builds_n_members_20n_items_10n_candidates_with_three_cards_each(
+    empty_database_url,  # noqa: F811  (the fixture imported above)
+    tmp_path,
+):
+    app = _scaled_app(empty_database_url, tmp_path)
+    try:
+        result = app.test_cli_runner().invoke(
+            args=["demo", "--scale", "3", "--password", "demo password 1"]
+        )
+        assert result.exit_code == 0, result.output
+        assert "3 team members, 60 work items, an opening with 30 candidates" in result.output
+        assert "admin@example.com" in result.output and "demo password 1" in result.output
+        with Session(app.extensions["engine"]) as session:
+
+            def rows(table, *where):
+                query = select(func.count()).select_from(table)
+                return session.exec(query.where(*where) if where else query).one()
+
+            assert rows(User) == 6
+            assert rows(Member) == 3 and rows(WorkItem) == 60 and rows(Candidate) == 30
+            assert rows(Scorecard) == 90
+            assert rows(Scorecard, col(Scorecard.submitted_at).is_not(None)) == 90
+            # Every card rates the three areas, a few of them "not assessed" (a null level).
+            assert rows(ScorecardRating) == 270
+            assert rows(MemberLevel) >= 3 and rows(WorkItemSkill) >= 60
+            assert rows(StatusChange) >= 30  # each candidate was added ("applied") first
+            cards = session.exec(
+                select(
+                    Scorecard.candidate_id,
+                    func.count(),
+                    func.count(Scorecard.interviewer_id.distinct()),
+                ).group_by(Scorecard.candidate_id)
+            ).all()
+            assert {(n, distinct) for _, n, distinct in cards} == {(3, 3)}
+        again = app.test_cli_runner().invoke(args=["demo", "--scale", "3"])
+        assert again.exit_code == 0 and "already has data" in again.output
+    finally:
+        app.extensions["engine"].dispose()
+
+
+def test_demo_scale_data_answers_the_ranking_and_coverage_with_varied_verdicts(app, db, client):
+    """The generator fills the test database as the command would; the pages then answer."""
+    assert load_scaled_demo(session=db, password=PASSWORD, scale=3) is not None
+    opening_id = db.exec(select(Opening.id)).one()
+    db.commit()
+    login = post_form(client, "/login", {"email": "manager@example.com", "password": PASSWORD})
+    assert login.status_code == 302
+    assert client.get(f"/openings/{opening_id}/ranking").status_code == 200
+    assert client.get("/reports/coverage").status_code == 200
+    token = accounts.create_token(
+        db.exec(select(User.id).where(User.email == "leader@example.com")).one(), "t", session=db
+    )
+    api = app.test_client(use_cookies=False)
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    ranking = api.get(f"/api/v1/openings/{opening_id}/ranking")
+    assert ranking.status_code == 200
+    entries = ranking.get_json()["candidates"]
+    assert len(entries) == 30
+    verdicts = Counter(e["rubric"]["verdict"] for e in entries)
+    assert verdicts["passes"] >= 5 and len(verdicts) >= 3, verdicts
+    # Levels are medians of three ratings scattered around a profile: not all the same.
+    assert len({tuple(sorted(e["levels"].items(), key=lambda kv: kv[0])) for e in entries}) >= 5
+    coverage = api.get("/api/v1/coverage").get_json()
+    assert coverage["forecast_weeks"] > 0 and coverage["weakest_area"] is not None
+    members = api.get("/api/v1/members?limit=500").get_json()
+    assert members["total"] == 3
+
+
+def test_demo_scale_is_the_same_organisation_for_the_same_seed(app, db):
+    load_scaled_demo(session=db, password=PASSWORD, scale=2, seed=11)
+    first = db.exec(select(Candidate.name, Candidate.email).order_by(Candidate.id)).all()
+    points = db.exec(select(WorkItem.points).order_by(WorkItem.id)).all()
+    assert len(first) == 20 and len(set(points)) > 1
+    # Growing it again continues the emails instead of colliding with them.
+    opening_id = db.exec(select(Candidate.opening_id)).first()
+    manager = db.exec(select(User.id).where(User.email == "manager@example.com")).one()
+    panel = db.exec(select(User.id).where(col(User.email).like("interviewer%"))).all()
+    counts = grow_organisation(
+        session=db, scale=1, opening_id=opening_id, manager_id=manager, interviewer_ids=panel
+    )
+    assert (counts.members, counts.work_items, counts.candidates, counts.scorecards) == (
+        1,
+        20,
+        10,
+        30,
+    )
+    assert len(set(db.exec(select(Candidate.email)).all())) == 30
