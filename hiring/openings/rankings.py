@@ -13,7 +13,7 @@ from sqlmodel import Session
 from hiring.openings.candidates import Assessment, opening_candidates
 from hiring.openings.models import Opening
 from hiring.openings.service import Forbidden, Viewer, get_opening_row
-from hiring.ranking import Ranking, RankInput, rank_candidates
+from hiring.ranking import Ranking, RankInput, order_candidates, rank_candidates
 from team.areas import get_settings, list_areas
 from team.forecast import ForecastMember
 from team.members import active_members
@@ -33,6 +33,12 @@ class OpeningRanking:
     assessments: dict[int, Assessment]
     demand: dict[str, float]
     team_size: int
+    # Hires already added to the team (candidate id -> the forecast of the team without them).
+    on_team: dict[int, float]
+
+    def without(self, candidate_id: int) -> float:
+        """The forecast a candidate's weeks saved are counted from (see `opening_ranking`)."""
+        return self.on_team.get(candidate_id, self.ranking.forecast_weeks)
 
 
 def opening_ranking(opening_id: int, *, viewer: Viewer, session: Session) -> OpeningRanking:
@@ -47,11 +53,32 @@ def opening_ranking(opening_id: int, *, viewer: Viewer, session: Session) -> Ope
         ForecastMember(id=m.id, fte=m.fte, levels=m.levels) for m in active_members(session=session)
     ]
     assessed, _total = opening_candidates(opening_id, session=session)
-    inputs = [
-        RankInput(id=a.candidate.id or 0, name=a.candidate.name, levels=a.levels, rubric=a.rubric)
+    inputs = {
+        a.candidate.id or 0: RankInput(
+            id=a.candidate.id or 0, name=a.candidate.name, levels=a.levels, rubric=a.rubric
+        )
         for a in assessed
-    ]
-    ranking = rank_candidates(team, demand, inputs, settings.velocities, settings.points_per_week)
+    }
+    # A hire added to the team is already in `team`: trying them on it again would count them
+    # twice. Their entry compares the team without them with the team plus them instead, and
+    # every other candidate is tried on the team as it is now, hires included.
+    members = {m.id for m in team}
+    hired = {
+        a.candidate.id or 0: a.candidate.member_id
+        for a in assessed
+        if a.candidate.member_id is not None and a.candidate.member_id in members
+    }
+    velocities, per_week = settings.velocities, settings.points_per_week
+    others = [entry for id_, entry in inputs.items() if id_ not in hired]
+    ranking = rank_candidates(team, demand, others, velocities, per_week)
+    entries, on_team = list(ranking.entries), {}
+    for candidate_id, member_id in hired.items():
+        without = [m for m in team if m.id != member_id]
+        own = rank_candidates(without, demand, [inputs[candidate_id]], velocities, per_week)
+        entries += own.entries
+        on_team[candidate_id] = own.forecast_weeks
+    if hired:
+        ranking = Ranking(forecast_weeks=ranking.forecast_weeks, entries=order_candidates(entries))
     return OpeningRanking(
         opening=opening,
         areas=areas,
@@ -59,4 +86,5 @@ def opening_ranking(opening_id: int, *, viewer: Viewer, session: Session) -> Ope
         assessments={a.candidate.id or 0: a for a in assessed},
         demand=demand,
         team_size=len(team),
+        on_team=on_team,
     )

@@ -141,3 +141,69 @@ def test_ranking_downloads_as_csv_in_the_same_order(client, login, opening):
     assert [r["name"] for r in rows] == ["A", "C", "B", "D"]
     assert float(rows[0]["weeks_saved"]) == pytest.approx(TEAM_ALONE - WITH["A"], rel=1e-5)
     assert rows[3]["data"] == "" and rows[3]["verdict"] == "incomplete"
+
+
+def test_a_hire_on_the_team_is_counted_once(api, opening, db):
+    """Once A is hired and added, the team is Ada + A: A's entry compares the team without A
+    (12 weeks) with the team with A (11.75/6.75), and the others are tried on Ada + A."""
+    from sqlmodel import select
+
+    from hiring.openings import candidates as candidates_service
+    from hiring.openings import service
+    from hiring.openings.models import Candidate
+    from team.schemas import MemberCreate
+    from tests.hiring.conftest import viewer_of
+
+    made, manager = opening
+    a = db.exec(select(Candidate).where(Candidate.name == "A")).one()
+    viewer = viewer_of(manager, db)
+    service.set_status(a.id, "hired", viewer=viewer, session=db)
+    levels = {"research": 1, "engineering": 1, "data": 3}
+    candidates_service.add_hire_to_team(
+        a.id,
+        MemberCreate(name="A", email="a@example.com", levels=levels),
+        viewer=viewer,
+        session=db,
+    )
+    db.commit()
+    body = api("leadership").get(f"/api/v1/openings/{made.id}/ranking").get_json()
+    with_a = WITH["A"]
+    assert body["forecast_weeks"] == pytest.approx(with_a, rel=1e-6)  # the team now has A
+    entries = {c["name"]: c for c in body["candidates"]}
+    assert entries["A"]["forecast_weeks"] == pytest.approx(with_a, rel=1e-6)
+    assert entries["A"]["weeks_saved"] == pytest.approx(TEAM_ALONE - with_a, rel=1e-6)
+    for name in ("B", "C", "D"):  # tried on Ada + A: none can beat A's plan by much
+        assert entries[name]["forecast_weeks"] < with_a
+        assert entries[name]["weeks_saved"] == pytest.approx(
+            with_a - entries[name]["forecast_weeks"], rel=1e-6
+        )
+    page = api("leadership").get(f"/openings/{made.id}/ranking")
+    assert page.status_code in (302, 401)  # pages take the session, not tokens
+
+
+def test_the_ranking_page_explains_a_hire_on_the_team(opening, client_for, db):
+    from sqlmodel import select
+
+    from hiring.openings import candidates as candidates_service
+    from hiring.openings import service
+    from hiring.openings.models import Candidate
+    from team.schemas import MemberCreate
+    from tests.hiring.conftest import viewer_of
+
+    made, manager = opening
+    a = db.exec(select(Candidate).where(Candidate.name == "A")).one()
+    viewer = viewer_of(manager, db)
+    service.set_status(a.id, "hired", viewer=viewer, session=db)
+    candidates_service.add_hire_to_team(
+        a.id,
+        MemberCreate(
+            name="A", email="a@example.com", levels={"research": 1, "engineering": 1, "data": 3}
+        ),
+        viewer=viewer,
+        session=db,
+    )
+    db.commit()
+    page = client_for(manager).get(f"/openings/{made.id}/ranking").get_data(as_text=True)
+    assert "on the team" in page
+    assert "Already on the team, so counted against the team without them." in page
+    assert "Without A: 12 weeks. With them full-time: 1.7 weeks, 10.3 weeks sooner." in page
