@@ -150,7 +150,7 @@ def add_hire_to_team(
 
     Only the opening's hiring manager or an admin, only for a candidate marked hired, and once.
     """
-    row = get_candidate_row(candidate_id, viewer=viewer, session=session)
+    row = get_candidate_row(candidate_id, viewer=viewer, session=session, for_update=True)
     opening = get_opening_row(row.opening_id, viewer=viewer, session=session)
     if not manages(opening, viewer):
         raise Forbidden()

@@ -204,7 +204,10 @@ def card_history(candidate_id: int, *, viewer: Viewer, session: Session) -> list
 
 
 def _check_can_write(candidate: Candidate, viewer: Viewer, session: Session) -> None:
-    opening = session.get(Opening, candidate.opening_id)
+    # FOR SHARE on PostgreSQL: closing the opening waits for this card, and this card for it.
+    opening = session.get(
+        Opening, candidate.opening_id, with_for_update={"read": True}, populate_existing=True
+    )
     if session.get(PanelSeat, (candidate.opening_id, viewer.id)) is None:
         raise Forbidden()
     if opening is None or opening.status != "open":
@@ -214,8 +217,12 @@ def _check_can_write(candidate: Candidate, viewer: Viewer, session: Session) -> 
 def save_card(
     candidate_id: int, data: ScorecardIn, *, viewer: Viewer, session: Session
 ) -> ScorecardPublic:
-    """Save the viewer's draft, or submit it (`data.submit`). A submitted card is final: 409."""
-    candidate = get_candidate_row(candidate_id, viewer=viewer, session=session)
+    """Save the viewer's draft, or submit it (`data.submit`). A submitted card is final: 409.
+
+    The candidate's row is locked first, so a draft save racing a submit of the same card waits
+    and then sees it submitted (409), instead of overwriting the submitted ratings.
+    """
+    candidate = get_candidate_row(candidate_id, viewer=viewer, session=session, for_update=True)
     _check_can_write(candidate, viewer, session)
     areas = {a.key: a.id for a in session.exec(select(Area)).all()}
     unknown = {f"ratings.{k}": ["is not a known area"] for k in data.ratings if k not in areas}
@@ -254,7 +261,7 @@ def save_card(
 
 def revise_card(candidate_id: int, *, viewer: Viewer, session: Session) -> ScorecardPublic:
     """Start a correction: a new draft revision copied from the submitted card, which stays."""
-    candidate = get_candidate_row(candidate_id, viewer=viewer, session=session)
+    candidate = get_candidate_row(candidate_id, viewer=viewer, session=session, for_update=True)
     _check_can_write(candidate, viewer, session)
     card = _current_card(candidate_id, viewer.id, session)
     if card is None or card.submitted_at is None:

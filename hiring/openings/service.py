@@ -275,9 +275,21 @@ def update_opening(
     return get_opening(opening_id, viewer=viewer, session=session)
 
 
-def get_candidate_row(candidate_id: int, *, viewer: Viewer, session: Session) -> Candidate:
-    """The candidate if their opening is visible to the viewer, else NotFound."""
-    candidate = session.get(Candidate, candidate_id)
+def get_candidate_row(
+    candidate_id: int, *, viewer: Viewer, session: Session, for_update: bool = False
+) -> Candidate:
+    """The candidate if their opening is visible to the viewer, else NotFound.
+
+    `for_update` locks the row until commit on PostgreSQL: changes to a candidate (their status,
+    their cards, their hire) then run one after another and each reads the other's commit, where
+    under READ COMMITTED they would all read the same old state (SQLite's writers are serial).
+    """
+    if for_update:
+        candidate = session.get(
+            Candidate, candidate_id, with_for_update=True, populate_existing=True
+        )
+    else:
+        candidate = session.get(Candidate, candidate_id)
     if candidate is None:
         raise NotFound("no such candidate")
     get_opening_row(candidate.opening_id, viewer=viewer, session=session)
@@ -379,7 +391,7 @@ def set_status(
     candidate_id: int, status: str, *, viewer: Viewer, session: Session, note: str = ""
 ) -> Candidate:
     """Move a candidate through the pipeline: a recorded human decision, never the rank's."""
-    candidate = get_candidate_row(candidate_id, viewer=viewer, session=session)
+    candidate = get_candidate_row(candidate_id, viewer=viewer, session=session, for_update=True)
     opening = get_opening_row(candidate.opening_id, viewer=viewer, session=session)
     if not manages(opening, viewer):
         raise Forbidden()
