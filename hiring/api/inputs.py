@@ -24,8 +24,12 @@ M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+# Twelve digits; the OpenAPI document says so too, so a client that pages further learns it
+# from the document rather than from a 422.
+MAX_OFFSET = 10**12 - 1
 CSV_TYPES = ("text/csv", "text/plain", "application/octet-stream")
-_WHOLE_NUMBER = re.compile(r"-?\d{1,12}")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+_MAX_DIGITS = 12  # longer numbers are out of every range here, and are not worth converting
 
 
 def json_body(model: type[M], nullable: Collection[str] = ()) -> M:
@@ -84,11 +88,13 @@ class QueryArgs:
         raw = request.args.get(name)
         if raw is None:
             return default
-        if not _WHOLE_NUMBER.fullmatch(raw.strip()):
+        number = raw.strip()
+        if not _WHOLE_NUMBER.fullmatch(number):
             self.errors[name] = ["must be a whole number"]
             return default
-        value = int(raw)
-        if value < low or (high is not None and value > high):
+        # Past twelve digits a number is past every bound the API has: refuse it unconverted.
+        value = int(number) if len(number.lstrip("-")) <= _MAX_DIGITS else None
+        if value is None or value < low or (high is not None and value > high):
             span = f"between {low} and {high}" if high is not None else f"{low} or more"
             self.errors[name] = [f"must be {span}"]
             return default
@@ -97,7 +103,7 @@ class QueryArgs:
     def page(self) -> tuple[int, int]:
         """`?limit=` (1 to 500, default 50) and `?offset=` (0 or more, default 0)."""
         limit = self.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-        return limit, self.integer("offset", 0, 0)
+        return limit, self.integer("offset", 0, 0, MAX_OFFSET)
 
     def boolean(self, name: str) -> bool | None:
         """`true` or `false`, or None when the parameter is absent."""
@@ -122,15 +128,19 @@ class QueryArgs:
         return value
 
     def text(self, name: str, max_length: int = 100) -> str | None:
-        """Free text such as a search, or None when absent or blank."""
-        raw = (request.args.get(name) or "").strip()
+        """Free text such as a search, or None when absent or blank.
+
+        Length and characters are checked as sent, before the surrounding spaces are trimmed,
+        which is what the OpenAPI document's `maxLength` and `pattern` describe.
+        """
+        raw = request.args.get(name) or ""
         if len(raw) > max_length:
             self.errors[name] = [f"use at most {max_length} characters"]
             return None
         if any(ord(ch) < 32 for ch in raw):  # a NUL in a query is an error on PostgreSQL
             self.errors[name] = ["must not contain control characters"]
             return None
-        return raw or None
+        return raw.strip() or None
 
     def check(self) -> None:
         """Refuse the request (422) naming every bad parameter, if there was any."""

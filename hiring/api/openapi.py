@@ -26,9 +26,10 @@ from werkzeug.routing import Rule
 
 from hiring.access import POLICY_ATTR, public
 from hiring.api import bp
-from hiring.api.inputs import DEFAULT_LIMIT, MAX_LIMIT
+from hiring.api.inputs import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from hiring.api.schemas import ErrorBody
 from team.models import WORK_STATUSES
+from team.text import BIDI_CONTROLS, LINE_BREAKS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,6 +62,29 @@ def operation(summary: str, **details: Any) -> Callable[[F], F]:
     return mark
 
 
+def _allowed_text(*, line_breaks: bool) -> str:
+    """A pattern matching the text `team.text.has_control` lets through: no C0 controls (but tab
+    and line breaks where `line_breaks`), no DEL or C1, no bidirectional controls. Written with
+    \\u escapes, which ECMA-262 (JSON Schema's regex dialect) and Python read alike.
+    """
+    refused = [c for c in range(32) if not (line_breaks and chr(c) in LINE_BREAKS)]
+    refused += [*range(0x7F, 0xA0), *sorted(ord(ch) for ch in BIDI_CONTROLS)]
+    spans: list[list[int]] = []
+    for code in refused:
+        if spans and spans[-1][1] == code - 1:
+            spans[-1][1] = code
+        else:
+            spans.append([code, code])
+    ranges = "".join(
+        f"\\u{low:04x}" + (f"-\\u{high:04x}" if high > low else "") for low, high in spans
+    )
+    return f"^[^{ranges}]*$"
+
+
+# A search, and free text (notes, descriptions) that may also hold tabs and line breaks.
+NO_CONTROLS = _allowed_text(line_breaks=False)
+FREE_TEXT = _allowed_text(line_breaks=True)
+
 QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     "limit": {
         "description": "How many items to answer.",
@@ -68,7 +92,7 @@ QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     },
     "offset": {
         "description": "How many matching items to skip.",
-        "schema": {"type": "integer", "minimum": 0, "default": 0},
+        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
     },
     "active": {
         "description": "Only members still on the team (true) or only those who left (false).",
@@ -76,7 +100,7 @@ QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     },
     "q": {
         "description": "Search in name, email and title.",
-        "schema": {"type": "string", "maxLength": 100},
+        "schema": {"type": "string", "maxLength": 100, "pattern": NO_CONTROLS},
     },
     "area": {"description": "Only items of this area (its key).", "schema": {"type": "string"}},
     "status": {
@@ -127,7 +151,7 @@ def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
 def _request_body(declared: Operation, refs: dict) -> dict[str, Any] | None:
     """The request body: a JSON object validated by the declared model, or a CSV file."""
     if declared.csv:
-        text = {"schema": {"type": "string"}}
+        text = {"schema": {"type": "string", "minLength": 1}}  # an empty file is refused (422)
         media = ("text/csv", "text/plain", "application/octet-stream")
         return {
             "required": True,
@@ -208,6 +232,25 @@ class _NoNullInBodies(GenerateJsonSchema):
         if self.mode == "validation" and schema.get("default", ...) is None:
             return self.generate_inner(schema["schema"])
         return super().default_schema(schema)
+
+    def function_after_schema(
+        self, schema: core_schema.AfterValidatorFunctionSchema
+    ) -> JsonSchemaValue:
+        """Say what the models' validators check, where JSON Schema can say it exactly.
+
+        Free text (notes, descriptions) refuses control characters other than tabs and line
+        breaks; a work item's status is one of a few words. (Names and keys refuse control
+        characters too, but after trimming the ends, which a pattern cannot follow exactly.)
+        """
+        found = super().function_after_schema(schema)
+        if self.mode != "validation" or found.get("type") != "string":
+            return found
+        rule = getattr(schema["function"]["function"], "__name__", "")
+        if rule == "_no_controls_but_newlines":
+            return found | {"pattern": FREE_TEXT}
+        if rule == "_known_status":
+            return found | {"enum": list(WORK_STATUSES)}
+        return found
 
 
 def _schemas(app: Flask) -> tuple[dict, dict[str, Any]]:

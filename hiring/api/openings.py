@@ -9,6 +9,7 @@ independence rule and the rubric cannot differ between the two.
 from __future__ import annotations
 
 from flask import g, jsonify, url_for
+from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from hiring.access import ANY_ROLE, TEAM_EDITORS, allow
@@ -18,15 +19,18 @@ from hiring.api.openapi import operation
 from hiring.api.schemas import CandidatePage, OpeningPage, ScorecardList
 from hiring.db import get_session
 from hiring.openings import candidates, scorecards, service
+from hiring.openings.models import Opening, Scorecard
 from hiring.openings.schemas import (
     CandidateCreate,
     CandidatePublic,
     OpeningCreate,
     OpeningPublic,
     OpeningUpdate,
+    RubricPublic,
     ScorecardIn,
     ScorecardPublic,
 )
+from hiring.rubric import verdict
 
 OPENING = "/openings/<int:opening_id>"
 CANDIDATE = "/candidates/<int:candidate_id>"
@@ -38,6 +42,42 @@ def _created(body: OpeningPublic | CandidatePublic, location: str) -> Response:
     response.status_code = 201
     response.headers["Location"] = location
     return response
+
+
+def _revealed(opening: Opening, candidate_ids: list[int]) -> set[int]:
+    """Which of these candidates' cards the caller may read (`scorecards.sees_all_cards`), in
+    one query for a whole page: all for admins, leadership and the opening's hiring manager;
+    for an interviewer, those they have submitted a card for."""
+    viewer = g.api_user
+    if viewer.has_role("admin", "leadership") or service.manages(opening, viewer):
+        return set(candidate_ids)
+    if not candidate_ids:
+        return set()
+    submitted = select(Scorecard.candidate_id).where(
+        Scorecard.interviewer_id == viewer.id,
+        col(Scorecard.submitted_at).is_not(None),
+        col(Scorecard.candidate_id).in_(candidate_ids),
+    )
+    return set(get_session().exec(submitted).all())
+
+
+def _as_seen(found: candidates.Assessment, revealed: set[int]) -> CandidatePublic:
+    """A candidate as the caller may see them: the independence rule covers the levels and the
+    verdict too, since they are made of the panel's cards (one other card's median is that
+    card). An interviewer who has not submitted their own card reads no one's, so for them the
+    levels are all unknown and the verdict is what no cards give ("incomplete"), as the pages
+    hide them."""
+    public = found.public()
+    if public.id in revealed:
+        return public
+    unknown: dict[str, float | None] = dict.fromkeys(public.levels)
+    rubric = verdict(unknown, {key: key for key in unknown})
+    return public.model_copy(
+        update={
+            "levels": unknown,
+            "rubric": RubricPublic(passes=rubric.passes, verdict=rubric.verdict),
+        }
+    )
 
 
 @bp.get("/openings")
@@ -81,7 +121,7 @@ def get_opening(opening_id: int):
 def update_opening(opening_id: int):
     """Change the fields sent (`panel` replaces the whole panel); only the opening's hiring
     manager or an admin may, others who can see it get 403."""
-    data = json_body(OpeningUpdate)
+    data = json_body(OpeningUpdate, nullable=("target_area",))  # null: no target area
     opening = service.update_opening(opening_id, data, viewer=g.api_user, session=get_session())
     return jsonify(opening.model_dump(mode="json"))
 
@@ -91,16 +131,18 @@ def update_opening(opening_id: int):
 @operation("List an opening's candidates", response=CandidatePage, query=("limit", "offset"))
 def list_candidates(opening_id: int):
     """A page of the opening's candidates by name, with levels from submitted cards only and
-    the rubric's verdict."""
+    the rubric's verdict; an interviewer sees a candidate's levels and verdict once their own
+    card for them is submitted."""
     args = QueryArgs()
     limit, offset = args.page()
     args.check()
     session = get_session()
-    service.get_opening_row(opening_id, viewer=g.api_user, session=session)
+    opening = service.get_opening_row(opening_id, viewer=g.api_user, session=session)
     found, total = candidates.opening_candidates(
         opening_id, session=session, limit=limit, offset=offset
     )
-    page = CandidatePage(items=[a.public() for a in found], total=total)
+    revealed = _revealed(opening, [a.candidate.id or 0 for a in found])
+    page = CandidatePage(items=[_as_seen(a, revealed) for a in found], total=total)
     return jsonify(page.model_dump(mode="json"))
 
 
@@ -118,17 +160,24 @@ def add_candidate(opening_id: int):
     data = json_body(CandidateCreate)
     session = get_session()
     row = service.add_candidate(opening_id, data, viewer=g.api_user, session=session)
-    found = candidates.candidate(row.id or 0, viewer=g.api_user, session=session).public()
-    return _created(found, url_for("api.get_candidate", candidate_id=found.id))
+    opening = service.get_opening_row(opening_id, viewer=g.api_user, session=session)
+    found = candidates.candidate(row.id or 0, viewer=g.api_user, session=session)
+    public = _as_seen(found, _revealed(opening, [row.id or 0]))
+    return _created(public, url_for("api.get_candidate", candidate_id=public.id))
 
 
 @bp.get(CANDIDATE)
 @allow(*ANY_ROLE)
 @operation("Read a candidate", response=CandidatePublic)
 def get_candidate(candidate_id: int):
-    """One candidate of an opening the caller may see, with levels and the rubric's verdict."""
-    found = candidates.candidate(candidate_id, viewer=g.api_user, session=get_session())
-    return jsonify(found.public().model_dump(mode="json"))
+    """One candidate of an opening the caller may see, with levels and the rubric's verdict (for
+    an interviewer, once their own card for the candidate is submitted)."""
+    session = get_session()
+    found = candidates.candidate(candidate_id, viewer=g.api_user, session=session)
+    opening = service.get_opening_row(
+        found.candidate.opening_id, viewer=g.api_user, session=session
+    )
+    return jsonify(_as_seen(found, _revealed(opening, [candidate_id])).model_dump(mode="json"))
 
 
 @bp.post(f"{CANDIDATE}/scorecards")

@@ -202,6 +202,17 @@ def test_an_admin_changes_any_opening(api, make_opening):
     assert response.get_json()["target_area"] == "research"
 
 
+def test_null_clears_the_target_area_and_other_nulls_are_refused(api, make_opening):
+    opening = make_opening(target_area="data")
+    client = api("admin")
+    cleared = client.patch(f"{API}/openings/{opening.id}", json={"target_area": None})
+    assert cleared.status_code == 200
+    assert cleared.get_json()["target_area"] is None
+    refused = client.patch(f"{API}/openings/{opening.id}", json={"title": None})
+    assert refused.status_code == 422
+    assert "title" in refused.get_json()["error"]["fields"]
+
+
 def test_who_may_see_but_not_change_gets_403_others_404(
     api, api_as, make_opening, make_user, people, db
 ):
