@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
@@ -38,6 +39,12 @@ PASSWORD = "correct horse battery"
 # parameters are checked on their own in tests/hiring/test_passwords.py.
 passwords.set_cost(time_cost=1, memory_cost=1024, parallelism=1)
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+# CI (HYPOTHESIS_PROFILE=ci) runs the same generated examples every time, so that a red build
+# is a reproducible failure of the code, never the luck of a draw; by hand, each run draws new
+# examples and so keeps exploring.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def _pg_url() -> str:

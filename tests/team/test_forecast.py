@@ -319,7 +319,12 @@ def test_scaling_demand_scales_the_forecast(scenario: tuple, k: float) -> None:
 
 
 @PROPERTY_SETTINGS
-@given(scenario=scenarios(), weights=st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4))
+# Weights are 0 or at least 1e-6: subnormal weights (5e-324) lose their digits in the test's own
+# products, so the bound it computes would be wrong, not the forecast.
+@given(
+    scenario=scenarios(),
+    weights=st.lists(st.one_of(st.just(0.0), st.floats(1e-6, 1.0)), min_size=4, max_size=4),
+)
 def test_forecast_respects_the_dual_lower_bounds(scenario: tuple, weights: list) -> None:
     team, demand = scenario
     weeks = forecast(team, demand).weeks
