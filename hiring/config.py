@@ -81,6 +81,9 @@ class Config:
     LOGIN_ACCOUNT_WINDOW = timedelta(minutes=15)
     LOGIN_FAILURES_PER_ADDRESS = 100
     LOGIN_ADDRESS_WINDOW = timedelta(hours=1)
+    # The ranking page lists the top of the ranking, where decisions are made; `?rows=all` lists
+    # everyone (10,000 explained candidates are a 25 MB page), and the CSV has every row too.
+    RANKING_TOP_ROWS = 100
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     # A CSV import's confirm form sends the previewed file back as a form field; Flask's default
     # of 500 kB per field would refuse big files that the upload step took.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, stream_template
+from flask import Blueprint, Response, current_app, request, stream_template
 from flask_wtf.csrf import generate_csrf
 
 from hiring.access import allow
@@ -29,8 +29,13 @@ def show(opening_id: int):
     # from over a million pieces, which took a worker's peak memory near 300 MB. The page's CSRF
     # token is made first, because the session cookie is sent before the body.
     generate_csrf()
+    entries = result.ranking.entries
+    every_row = request.args.get("rows") == "all"
     pieces = stream_template(
-        "ranking/show.html", result=result, recommendations=RECOMMENDATION_NAMES
+        "ranking/show.html",
+        result=result,
+        shown=entries if every_row else entries[: current_app.config["RANKING_TOP_ROWS"]],
+        recommendations=RECOMMENDATION_NAMES,
     )
     return Response(_in_blocks(pieces), mimetype="text/html")
 

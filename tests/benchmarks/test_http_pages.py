@@ -26,7 +26,7 @@ def test_ranking_page_within_2x_of_the_candidate_list_pages(organisation):
     org = organisation(FULL)
     client = Http(org.base)
     client.login()
-    ranking_path = f"/openings/{org.opening_id}/ranking"
+    ranking_path = f"/openings/{org.opening_id}/ranking?rows=all"  # every row, as the listing
     listing_path = f"/openings/{org.opening_id}"
     page = client.get(ranking_path).decode()
     assert page.count('class="explain"') == 10 * FULL

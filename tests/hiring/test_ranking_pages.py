@@ -207,3 +207,16 @@ def test_the_ranking_page_explains_a_hire_on_the_team(opening, client_for, db):
     assert "on the team" in page
     assert "Already on the team, so counted against the team without them." in page
     assert "Without A: 12 weeks. With them full-time: 1.7 weeks, 10.3 weeks sooner." in page
+
+
+def test_the_page_lists_the_top_and_every_row_on_request(app, opening, client_for):
+    made, manager = opening
+    client = client_for(manager)
+    app.config["RANKING_TOP_ROWS"] = 2  # four candidates: the top two shown
+    top = client.get(f"/openings/{made.id}/ranking").get_data(as_text=True)
+    assert top.count('class="explain"') == 2
+    assert "Showing the top 2 of 4 candidates." in top
+    assert f'href="/openings/{made.id}/ranking?rows=all">Show all 4</a>' in top
+    every = client.get(f"/openings/{made.id}/ranking?rows=all").get_data(as_text=True)
+    assert every.count('class="explain"') == 4
+    assert "Showing the top" not in every
