@@ -81,11 +81,13 @@ def pg_engine() -> Iterator[Engine | None]:
     engine.dispose()
 
 
-@pytest.fixture
-def database_url(tmp_path: Path, pg_engine: Engine | None) -> str:
-    """A fresh, empty database with the schema, the default areas and settings."""
+def fresh_database(directory: Path, pg_engine: Engine | None) -> str:
+    """A fresh, empty database with the schema, the default areas and settings; its URL.
+
+    SQLite: a new file in `directory`. PostgreSQL: the run's database, every table emptied.
+    """
     if pg_engine is None:
-        url = f"sqlite:///{tmp_path / 'test.db'}"
+        url = f"sqlite:///{directory / 'test.db'}"
         engine = make_engine(url)
         SQLModel.metadata.create_all(engine)
     else:
@@ -99,6 +101,12 @@ def database_url(tmp_path: Path, pg_engine: Engine | None) -> str:
     if pg_engine is None:
         engine.dispose()
     return url
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, pg_engine: Engine | None) -> str:
+    """A fresh, empty database for one test (see `fresh_database`)."""
+    return fresh_database(tmp_path, pg_engine)
 
 
 @pytest.fixture

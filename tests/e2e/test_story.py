@@ -29,13 +29,11 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 
 from hiring import create_app
 from hiring.access import POLICY_ATTR
-from hiring.db import make_engine
-from team.areas import seed_defaults
-from tests.conftest import TestConfig, _pg_url
+from tests.conftest import TestConfig, fresh_database
 from tests.e2e.conftest import log_in, serve, shot
 
 pytestmark = pytest.mark.e2e
@@ -93,20 +91,7 @@ def story(tmp_path_factory, pg_engine: Engine | None) -> Iterator[Story]:
     scope so that the journeys share one server.
     """
     tmp = tmp_path_factory.mktemp("story")
-    if pg_engine is None:
-        url = f"sqlite:///{tmp / 'story.db'}"
-        engine = make_engine(url)
-        SQLModel.metadata.create_all(engine)
-    else:
-        url = _pg_url()
-        engine = pg_engine
-        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-        with engine.begin() as connection:
-            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-    with Session(engine) as session:
-        seed_defaults(session=session)
-    if pg_engine is None:
-        engine.dispose()
+    url = fresh_database(tmp, pg_engine)
     app = create_app(TestConfig(url, tmp))
     with serve(app) as base:
         yield Story(app=app, engine=app.extensions["engine"], base=base, tmp=tmp)
