@@ -9,7 +9,6 @@ independence rule and the rubric cannot differ between the two.
 from __future__ import annotations
 
 from flask import g, jsonify, url_for
-from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from hiring.access import ANY_ROLE, TEAM_EDITORS, allow
@@ -19,7 +18,6 @@ from hiring.api.openapi import operation
 from hiring.api.schemas import CandidatePage, OpeningPage, ScorecardList
 from hiring.db import get_session
 from hiring.openings import candidates, scorecards, service
-from hiring.openings.models import Opening, Scorecard
 from hiring.openings.schemas import (
     CandidateCreate,
     CandidatePublic,
@@ -42,23 +40,6 @@ def _created(body: OpeningPublic | CandidatePublic, location: str) -> Response:
     response.status_code = 201
     response.headers["Location"] = location
     return response
-
-
-def _revealed(opening: Opening, candidate_ids: list[int]) -> set[int]:
-    """Which of these candidates' cards the caller may read (`scorecards.sees_all_cards`), in
-    one query for a whole page: all for admins, leadership and the opening's hiring manager;
-    for an interviewer, those they have submitted a card for."""
-    viewer = g.api_user
-    if viewer.has_role("admin", "leadership") or service.manages(opening, viewer):
-        return set(candidate_ids)
-    if not candidate_ids:
-        return set()
-    submitted = select(Scorecard.candidate_id).where(
-        Scorecard.interviewer_id == viewer.id,
-        col(Scorecard.submitted_at).is_not(None),
-        col(Scorecard.candidate_id).in_(candidate_ids),
-    )
-    return set(get_session().exec(submitted).all())
 
 
 def _as_seen(found: candidates.Assessment, revealed: set[int]) -> CandidatePublic:
@@ -141,7 +122,9 @@ def list_candidates(opening_id: int):
     found, total = candidates.opening_candidates(
         opening_id, session=session, limit=limit, offset=offset
     )
-    revealed = _revealed(opening, [a.candidate.id or 0 for a in found])
+    revealed = scorecards.revealed_candidates(
+        opening, [a.candidate.id or 0 for a in found], g.api_user, session
+    )
     page = CandidatePage(items=[_as_seen(a, revealed) for a in found], total=total)
     return jsonify(page.model_dump(mode="json"))
 
@@ -162,7 +145,9 @@ def add_candidate(opening_id: int):
     row = service.add_candidate(opening_id, data, viewer=g.api_user, session=session)
     opening = service.get_opening_row(opening_id, viewer=g.api_user, session=session)
     found = candidates.candidate(row.id or 0, viewer=g.api_user, session=session)
-    public = _as_seen(found, _revealed(opening, [row.id or 0]))
+    public = _as_seen(
+        found, scorecards.revealed_candidates(opening, [row.id or 0], g.api_user, session)
+    )
     return _created(public, url_for("api.get_candidate", candidate_id=public.id))
 
 
@@ -177,7 +162,12 @@ def get_candidate(candidate_id: int):
     opening = service.get_opening_row(
         found.candidate.opening_id, viewer=g.api_user, session=session
     )
-    return jsonify(_as_seen(found, _revealed(opening, [candidate_id])).model_dump(mode="json"))
+    return jsonify(
+        _as_seen(
+            found,
+            scorecards.revealed_candidates(opening, [candidate_id], g.api_user, session),
+        ).model_dump(mode="json")
+    )
 
 
 @bp.post(f"{CANDIDATE}/scorecards")
