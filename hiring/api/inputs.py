@@ -19,6 +19,7 @@ from hiring.errors import json_error
 from team.csvio import decode_upload
 from team.errors import InvalidInput
 from team.schemas import pydantic_fields
+from team.text import has_control
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -137,7 +138,7 @@ class QueryArgs:
         if len(raw) > max_length:
             self.errors[name] = [f"use at most {max_length} characters"]
             return None
-        if any(ord(ch) < 32 for ch in raw):  # a NUL in a query is an error on PostgreSQL
+        if has_control(raw):  # team.text's rule, as the OpenAPI pattern says; NUL breaks PostgreSQL
             self.errors[name] = ["must not contain control characters"]
             return None
         return raw.strip() or None
