@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from hiring.accounts import service
 from hiring.accounts.models import ROLES
+from hiring.config import instance_folder
 from hiring.db import get_engine
 from team.areas import seed_defaults
 from team.errors import Conflict, InvalidInput, NotFound
@@ -92,7 +93,9 @@ def create_token_command(email: str, name: str) -> None:
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             user = service.user_by_email(email, session=session)
-            token = service.create_token(user.id or 0, name, session=session)
+            token = service.create_token(
+                user.id or 0, name, session=session, days=current_app.config["API_TOKEN_DAYS"]
+            )
         except (NotFound, InvalidInput) as error:
             _fail(error)
             return
@@ -115,7 +118,9 @@ def demo_command(password: str | None, scale: int | None, seed: int) -> None:
     """Fill an empty database with a demo team, planned work and one user per role.
 
     The demo password is kept in instance/demo-credentials.txt (mode 0600) so that running the
-    README's start command again still tells you how to log in.
+    README's start command again still tells you how to log in. The instance folder is made
+    first (0700): with DATABASE_URL and SECRET_KEY set nothing else makes it, and finding that
+    out after the data is loaded would lose the password.
     """
     from hiring.demo import (
         CANDIDATES_PER_MEMBER,
@@ -124,10 +129,12 @@ def demo_command(password: str | None, scale: int | None, seed: int) -> None:
         load_scaled_demo,
     )
 
+    kept = instance_folder(Path(current_app.instance_path)) / "demo-credentials.txt"
     upgrade_database(current_app)
-    kept = Path(current_app.instance_path) / "demo-credentials.txt"
     if password is None:
-        password = _kept_password(kept) or secrets.token_urlsafe(12)
+        password = _kept_password(kept) or _random_demo_password()
+    else:
+        _check_demo_password(password)
     with Session(get_engine(), expire_on_commit=False) as session:
         if scale is None:
             loaded = load_demo(session=session, password=password)
@@ -158,6 +165,34 @@ def demo_command(password: str | None, scale: int | None, seed: int) -> None:
 
 def _kept_password(kept: Path) -> str | None:
     return kept.read_text().strip() or None if kept.exists() else None
+
+
+def _demo_password_problems(password: str) -> list[str]:
+    """What the password rules say of `password` for any of the demo users (one password for
+    all of them, so it must not hold any one's name or email)."""
+    from hiring.accounts.passwords import password_problems
+    from hiring.demo import USERS
+
+    found = [
+        p for email, name, _ in USERS for p in password_problems(password, email=email, name=name)
+    ]
+    return list(dict.fromkeys(found))
+
+
+def _random_demo_password() -> str:
+    """A random demo password the rules accept: a random one holds a demo user's name (such as
+    "Lena" or "Igor") about once in 7,000 draws, so draw again then."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        if not _demo_password_problems(password):
+            return password
+
+
+def _check_demo_password(password: str) -> None:
+    """Refuse a --password the rules refuse before anything is loaded: the demo commits the team
+    before its users, so failing on the users would leave half a demo behind."""
+    if problems := _demo_password_problems(password):
+        raise click.ClickException(f"--password: {'; '.join(problems)}")
 
 
 def _login_help(password: str) -> str:

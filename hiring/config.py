@@ -12,6 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
 
+def instance_folder(instance: Path) -> Path:
+    """The instance folder, made if missing, for its owner only (0700): it holds the secret key,
+    the SQLite database and the demo password."""
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return instance
+
+
 def _secret_key(instance: Path) -> str:
     """SECRET_KEY from the environment, else one generated on first start and kept in instance/.
 
@@ -21,8 +28,7 @@ def _secret_key(instance: Path) -> str:
     from_env = os.environ.get("SECRET_KEY")
     if from_env:
         return from_env
-    instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
+    path = instance_folder(instance) / "secret_key"
     if not path.exists():
         # Several workers may start at once: write a whole file aside and link it into place,
         # so every worker reads the same complete key and none reads a half-written one.
@@ -46,8 +52,7 @@ def _database_url(instance: Path) -> str:
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
-    instance.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{instance / 'hiring.db'}"
+    return f"sqlite:///{instance_folder(instance) / 'hiring.db'}"
 
 
 class Config:
@@ -81,6 +86,8 @@ class Config:
     LOGIN_ACCOUNT_WINDOW = timedelta(minutes=15)
     LOGIN_FAILURES_PER_ADDRESS = 100
     LOGIN_ADDRESS_WINDOW = timedelta(hours=1)
+    # Days a new API token works before it expires (a leaked token must not work for ever).
+    API_TOKEN_DAYS = 90
     # The ranking page lists the top of the ranking, where decisions are made; `?rows=all` lists
     # everyone (10,000 explained candidates are a 25 MB page), and the CSV has every row too.
     RANKING_TOP_ROWS = 100

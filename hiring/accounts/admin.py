@@ -1,19 +1,32 @@
-"""Admin pages: users and their roles.
+"""Admin pages: users, their roles, their passwords and their API tokens.
 
 Only admins open these. Every change goes through `hiring.accounts.service`, which holds the rules
-(an admin cannot lock themselves out; disabling a user ends their sessions).
+(an admin cannot lock themselves out; disabling a user or setting their password ends their
+sessions and revokes their tokens). The admin pages keep no audit entries (the audit log is about
+hiring records); the security-relevant acts here are logged like failed logins are.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from hiring.access import allow
 from hiring.accounts import service
-from hiring.accounts.forms import EditUserForm, InviteUserForm
+from hiring.accounts.forms import EditUserForm, InviteUserForm, RevokeForm, SetPasswordForm
+from hiring.accounts.models import User
+from hiring.accounts.passwords import password_problems
 from hiring.db import get_session
 from hiring.forms import apply_errors
 from hiring.pages.listing import page_args
@@ -25,9 +38,16 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 USER_SORTS = {"name": None}
 
 
-def generate_password() -> str:
-    """A strong initial password (about 120 random bits) for an admin to pass on once."""
-    return secrets.token_urlsafe(15)
+def generate_password(email: str, name: str) -> str:
+    """A strong password (about 120 random bits) for an admin to pass on once.
+
+    Drawn again in the rare case that it happens to hold the user's name or email, so that a
+    generated password never fails the rules a chosen one must meet.
+    """
+    while True:
+        password = secrets.token_urlsafe(15)
+        if not password_problems(password, email=email, name=name):
+            return password
 
 
 @bp.route("/users")
@@ -50,7 +70,9 @@ def invite_user():
     form = InviteUserForm()
     if form.validate_on_submit():
         generated = not form.password.data
-        password = form.password.data or generate_password()
+        password = form.password.data or generate_password(
+            form.email.data or "", form.name.data or ""
+        )
         try:
             user = service.create_user(
                 form.email.data or "",
@@ -69,21 +91,45 @@ def invite_user():
     return render_template("admin/invite.html", form=form), status
 
 
+def _user_or_404(user_id: int) -> User:
+    try:
+        return service.get_user(user_id, session=get_session())
+    except NotFound:
+        abort(404)
+
+
+def _render_edit(user: User, form: EditUserForm, password_form: SetPasswordForm | None = None):
+    """The user's page: the edit form, the password reset and the user's API tokens."""
+    failed = form.errors or form.form_errors or (password_form and password_form.errors)
+    page = render_template(
+        "admin/edit.html",
+        form=form,
+        user=user,
+        password_form=password_form or SetPasswordForm(prefix="pw"),
+        tokens=service.list_tokens(user.id or 0, session=get_session()),
+        revoke_form=RevokeForm(),
+    )
+    return page, 400 if failed else 200
+
+
+def _filled_form(user: User) -> EditUserForm:
+    form = EditUserForm(formdata=None)
+    form.name.data = user.name
+    form.roles.data = sorted(service.roles_of(user.id or 0, session=get_session()))
+    form.active.data = user.active
+    return form
+
+
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @allow("admin")
 def edit_user(user_id: int):
-    """Change a user's name, roles and whether they can log in."""
+    """Change a user's name, roles and whether they can log in; see and revoke their tokens."""
     db = get_session()
-    try:
-        user = service.get_user(user_id, session=db)
-    except NotFound:
-        abort(404)
-    form = EditUserForm()
+    user = _user_or_404(user_id)
     if request.method == "GET":
-        form.name.data = user.name
-        form.roles.data = sorted(service.roles_of(user_id, session=db))
-        form.active.data = user.active
-    elif form.validate_on_submit():
+        return _render_edit(user, _filled_form(user))
+    form = EditUserForm()
+    if form.validate_on_submit():
         try:
             service.update_user(
                 user_id,
@@ -98,5 +144,57 @@ def edit_user(user_id: int):
         else:
             flash(f"Changes to {user.name} saved.", "success")
             return redirect(url_for("admin.list_users"))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("admin/edit.html", form=form, user=user), status
+    return _render_edit(user, form)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@allow("admin")
+def set_password(user_id: int):
+    """Set someone's password (a reset), chosen or generated, shown once on the answer page.
+
+    Their sessions end and their API tokens are revoked, as when they change it themselves.
+    """
+    user = _user_or_404(user_id)
+    form = SetPasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        generated = not form.password.data
+        password = form.password.data or generate_password(user.email, user.name)
+        try:
+            service.set_password(
+                user_id, password, acting_user_id=current_user.id, session=get_session()
+            )
+        except InvalidInput as error:
+            apply_errors(form, error.fields)
+        else:
+            current_app.logger.warning(
+                "admin %r set the password of %r: sessions ended, tokens revoked",
+                current_user.email,
+                user.email,
+            )
+            return render_template(
+                "admin/password_set.html", user=user, password=password, generated=generated
+            )
+    return _render_edit(user, _filled_form(user), password_form=form)
+
+
+@bp.route("/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+@allow("admin")
+def revoke_token(user_id: int, token_id: int):
+    """Revoke one of the user's API tokens (for example one they can no longer revoke)."""
+    if not RevokeForm().validate_on_submit():
+        flash("The form expired; try again.", "danger")
+        return redirect(url_for("admin.edit_user", user_id=user_id))
+    user = _user_or_404(user_id)
+    try:
+        token = service.revoke_token(user_id, token_id, session=get_session())
+    except NotFound:
+        abort(404)
+    current_app.logger.warning(
+        "admin %r revoked API token %s… (%r) of %r",
+        current_user.email,
+        token.prefix,
+        token.name,
+        user.email,
+    )
+    flash(f"Token “{token.name}” of {user.name} revoked.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id))

@@ -83,3 +83,15 @@ class EditUserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     roles = MultiCheckboxField("Roles", choices=_role_choices(), validators=[DataRequired()])
     active = BooleanField("Can log in", description="Untick to disable: ends their sessions.")
+
+
+class SetPasswordForm(FlaskForm):
+    """An admin sets someone's password (a reset): no current password, the admin's word."""
+
+    password = PasswordField(
+        "New password",
+        validators=[Optional(), Length(min=8, max=1024)],
+        description="Leave empty to generate one; it is shown once so you can pass it on. "
+        "Their sessions end and their API tokens are revoked.",
+        render_kw={"autocomplete": "new-password"},
+    )

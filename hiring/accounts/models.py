@@ -57,7 +57,11 @@ class LoginSession(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """A bearer token for the API; only its SHA-256 is stored, the token is shown once."""
+    """A bearer token for the API; only its SHA-256 is stored, the token is shown once.
+
+    It works until `expires_at` or `revoked_at`, whichever comes first. `expires_at` may be NULL
+    only on rows written by an older release (see `service._expires_at`).
+    """
 
     __tablename__ = "api_token"
 
@@ -69,6 +73,7 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None
 
 
 class LoginFailure(SQLModel, table=True):

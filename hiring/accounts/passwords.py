@@ -1,8 +1,11 @@
-"""Password rules and hashing: argon2id, at least 8 characters, no truncation, no common ones."""
+"""Password rules and hashing: argon2id, at least 8 characters, no truncation, no common ones,
+nothing built from the user's own name or email or from this service's name."""
 
 from __future__ import annotations
 
 import gzip
+import re
+import unicodedata
 from importlib.resources import files
 
 from argon2 import PasswordHasher
@@ -41,8 +44,54 @@ def _common_passwords() -> frozenset[str]:
 COMMON = _common_passwords()
 
 
-def password_problems(password: str) -> list[str]:
-    """What is wrong with a new password, in words for a form; empty when it is acceptable."""
+# ASVS 5.0, 6.2.11: words an attacker guesses first for *this* service, besides the user's own.
+# Compared after `_letters` (so "Team-Gaps", "hiring gap" and "HiringGaps" all match); the
+# singular stems also catch the plurals.
+PRODUCT_WORDS = ("teamgap", "hiringgap")
+# Parts of a name or email shorter than this are only refused as the whole password: refusing
+# every password *containing* "al" or "bob" would refuse half the good passphrases.
+MIN_CONTEXT_WORD = 4
+# The usual character swaps, so that "H1ring-G4p" is seen as "hiringgap" too.
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
+_WORDS = re.compile(r"[^\W_]+")
+CONTEXT_PROBLEM = "do not use your name, your email address or the name of this service in it"
+
+
+def _letters(text: str) -> str:
+    """`text` casefolded and compatibility-normalised, with everything but letters and digits
+    dropped: spaces and punctuation do not make a guessable password any harder to guess."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def context_words(*, email: str = "", name: str = "") -> frozenset[str]:
+    """The words a password may not be or contain: the product's names, the user's email, its
+    local part and the parts of both, the user's name and its parts (each as `_letters`)."""
+    local = email.split("@", 1)[0]
+    candidates = [email, local, name, *_WORDS.findall(local), *_WORDS.findall(name)]
+    words = {_letters(word) for word in candidates}
+    return frozenset(PRODUCT_WORDS) | {word for word in words if word}
+
+
+def _uses_context(password: str, words: frozenset[str]) -> bool:
+    """Whether the password is, or contains, one of `words`, before or after undoing the usual
+    character swaps (short words only count when they are the whole password)."""
+    plain = _letters(password)
+    swapped = _letters(unicodedata.normalize("NFKC", password).casefold().translate(_LEET))
+    for word in words:
+        if plain == word or swapped == word:
+            return True
+        if len(word) >= MIN_CONTEXT_WORD and (word in plain or word in swapped):
+            return True
+    return False
+
+
+def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:
+    """What is wrong with a new password, in words for a form; empty when it is acceptable.
+
+    `email` and `name` are the user's, whose password this is to be: every place that sets a
+    password passes them, so that one rule refuses "grace.hopper1" for Grace Hopper everywhere.
+    """
     problems = []
     if len(password) < MIN_LENGTH:
         problems.append(f"use at least {MIN_LENGTH} characters")
@@ -50,6 +99,8 @@ def password_problems(password: str) -> list[str]:
         problems.append(f"use at most {MAX_LENGTH} characters")
     if password.lower() in COMMON:
         problems.append("this password is too common; choose another")
+    elif _uses_context(password, context_words(email=email, name=name)):
+        problems.append(CONTEXT_PROBLEM)
     return problems
 
 

@@ -12,13 +12,16 @@ from sqlmodel import Session, col, func, or_, select
 
 from hiring.accounts.models import ROLES, ApiToken, LoginFailure, LoginSession, User, UserRole
 from hiring.accounts.passwords import hash_password, password_problems, verify_password
-from hiring.db import write_intent
+from hiring.engine import write_intent
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import utcnow
 from team.search import LIKE_ESCAPE, contains_pattern
 from team.text import has_control
 
 TOUCH_EVERY = timedelta(minutes=1)
+# How long a new API token lives unless the caller says otherwise (the app passes its
+# API_TOKEN_DAYS); also the life of tokens made before tokens expired, should one lack a date.
+TOKEN_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def create_user(
     errors: dict[str, list[str]] = {}
     if not 1 <= len(name) <= 120 or has_control(name):
         errors["name"] = ["give a name of 1 to 120 characters, without control characters"]
-    if problems := password_problems(password):
+    if problems := password_problems(password, email=email, name=name):
         errors["password"] = problems
     roles = _check_roles(roles)
     if not roles:
@@ -156,8 +159,9 @@ def update_user(
 ) -> User:
     """Change a user's name, roles and whether they may log in.
 
-    Disabling ends every session and revokes nothing else (tokens stop working while disabled).
-    Admins cannot disable themselves or drop their own admin role: that could lock everyone out.
+    Disabling ends every session and revokes every API token: enabling the user again must not
+    bring back a token that leaked meanwhile. Admins cannot disable themselves or drop their own
+    admin role: that could lock everyone out.
     """
     user = get_user(user_id, session=session)
     roles = _check_roles(roles)
@@ -176,6 +180,7 @@ def update_user(
     user.name = name
     if user.active and not active:
         _end_sessions(user_id, session)
+        _revoke_tokens(user_id, session)
     user.active = active
     user.version += 1
     session.add(user)
@@ -283,29 +288,55 @@ def clear_login_failures(email: str, *, session: Session) -> None:
     session.exec(delete(LoginFailure).where(col(LoginFailure.email) == _failure_key(email)))
 
 
+WRONG_CURRENT_PASSWORD = "is not your current password"
+
+
 def change_password(user_id: int, current: str, new: str, *, session: Session) -> None:
-    """Set a new password after checking the current one; every session of the user ends."""
+    """Set a new password after checking the current one.
+
+    Every session of the user ends and every API token is revoked: a password is changed because
+    it may have leaked, and whoever had it could have made sessions and tokens with it.
+    """
     user = get_user(user_id, session=session)
     if not verify_password(user.password_hash, current):
-        raise InvalidInput({"current_password": ["is not your current password"]})
-    if problems := password_problems(new):
+        raise InvalidInput({"current_password": [WRONG_CURRENT_PASSWORD]})
+    if problems := password_problems(new, email=user.email, name=user.name):
         raise InvalidInput({"new_password": problems})
+    _replace_password(user, new, session)
+
+
+def set_password(user_id: int, new: str, *, acting_user_id: int, session: Session) -> None:
+    """An admin's reset: set the password, end every session and revoke every API token.
+
+    Not for the admin's own password: that change asks for the current password (on the
+    profile page), which a borrowed admin session does not know.
+    """
+    user = get_user(user_id, session=session)
+    if user_id == acting_user_id:
+        raise InvalidInput(
+            {"password": ["change your own password on your profile page: it asks for it first"]}
+        )
+    if problems := password_problems(new, email=user.email, name=user.name):
+        raise InvalidInput({"password": problems})
+    _replace_password(user, new, session)
+
+
+def _replace_password(user: User, new: str, session: Session) -> None:
     user.password_hash = hash_password(new)
     user.version += 1
     session.add(user)
-    _end_sessions(user_id, session)
+    _end_sessions(user.id or 0, session)
+    _revoke_tokens(user.id or 0, session)
     session.commit()
 
 
-def set_password(user_id: int, new: str, *, session: Session) -> None:
-    """An operator's reset (CLI): set the password and end every session of the user."""
-    user = get_user(user_id, session=session)
-    if problems := password_problems(new):
-        raise InvalidInput({"password": problems})
-    user.password_hash = hash_password(new)
-    session.add(user)
-    _end_sessions(user_id, session)
-    session.commit()
+def _revoke_tokens(user_id: int, session: Session) -> None:
+    """Revoke (not just suspend) every token of the user; revoked stays revoked for good."""
+    session.exec(
+        update(ApiToken)
+        .where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def _end_sessions(user_id: int, session: Session) -> None:
@@ -378,30 +409,82 @@ def _touch(
         session.commit()
 
 
-def create_token(user_id: int, name: str, *, session: Session) -> str:
-    """A new API token for the user; returned once, only its hash is kept."""
+def create_token(user_id: int, name: str, *, session: Session, days: int = TOKEN_DAYS) -> str:
+    """A new API token for the user, living `days` days; returned once, only its hash is kept."""
     get_user(user_id, session=session)
     name = name.strip() or "API token"
     if len(name) > 80 or has_control(name):
         raise InvalidInput({"name": ["use at most 80 characters, without control characters"]})
     token = "hg_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user_id, name=name, token_hash=_digest(token), prefix=token[:10]))
+    now = utcnow()
+    session.add(
+        ApiToken(
+            user_id=user_id,
+            name=name,
+            token_hash=_digest(token),
+            prefix=token[:10],
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
+    )
     session.commit()
     return token
 
 
-def list_tokens(user_id: int, *, session: Session) -> list[ApiToken]:
+def _expires_at(token: ApiToken) -> datetime:
+    """When the token stops working. A row without a date (written by a process of the previous
+    release during an upgrade) lives the default life from its creation, like the migration's."""
+    return token.expires_at or token.created_at + timedelta(days=TOKEN_DAYS)
+
+
+def _state(token: ApiToken, now: datetime) -> str:
+    """Whether the token is live, expired or revoked (revoked wins: it was an act)."""
+    if token.revoked_at is not None:
+        return "revoked"
+    return "expired" if _expires_at(token) <= now else "live"
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A token as the profile and admin pages list it: never its hash, and its state decided
+    here once, so the pages and the API's check cannot disagree about what is live."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    revoked_at: datetime | None
+    state: str  # "live", "expired" or "revoked"
+
+
+def list_tokens(user_id: int, *, session: Session) -> list[TokenInfo]:
     """The user's tokens, live ones first, newest first."""
-    query = (
-        select(ApiToken)
-        .where(ApiToken.user_id == user_id)
-        .order_by(col(ApiToken.revoked_at).is_not(None), col(ApiToken.id).desc())
-    )
-    return list(session.exec(query).all())
+    rows = session.exec(select(ApiToken).where(ApiToken.user_id == user_id)).all()
+    now = utcnow()
+    tokens = [
+        TokenInfo(
+            id=row.id or 0,
+            name=row.name,
+            prefix=row.prefix,
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            expires_at=_expires_at(row),
+            revoked_at=row.revoked_at,
+            state=_state(row, now),
+        )
+        for row in rows
+    ]
+    return sorted(tokens, key=lambda token: (token.state != "live", -token.id))
 
 
-def revoke_token(user_id: int, token_id: int, *, session: Session) -> None:
-    """Revoke one of the user's own tokens (another user's token is NotFound)."""
+def revoke_token(user_id: int, token_id: int, *, session: Session) -> ApiToken:
+    """Revoke one token of the user (another user's token is NotFound); returns it.
+
+    The profile page passes the logged-in user, the admin page the user it shows: either way the
+    token must belong to that user, so an id from elsewhere is refused.
+    """
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user_id:
         raise NotFound("no such token")
@@ -409,17 +492,18 @@ def revoke_token(user_id: int, token_id: int, *, session: Session) -> None:
         token.revoked_at = utcnow()
         session.add(token)
         session.commit()
+    return token
 
 
 def user_for_token(token: str, *, session: Session) -> CurrentUser | None:
-    """The active user behind a live API token, else None."""
+    """The active user behind a live API token (not revoked, not expired), else None."""
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
-    if row is None or row.revoked_at is not None:
+    now = utcnow()
+    if row is None or _state(row, now) != "live":
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    now = utcnow()
     current = _current(user, session)
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
         _touch(ApiToken, row.id or 0, "last_used_at", now, session)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from hiring.accounts import service
-from hiring.accounts.models import ApiToken, LoginSession, User
+from hiring.accounts.models import ApiToken, LoginFailure, LoginSession, User
 from team.models import utcnow
 from tests.conftest import PASSWORD, post_form
 
@@ -161,6 +162,92 @@ def test_password_change_refusals(app, client, make_user, db, current, new, mess
     assert fetch(db, select(User.password_hash).where(User.id == user.id)) == before
     assert client.get("/profile").status_code == 200
     assert log_in(app.test_client(), user.email, PASSWORD).status_code == 302
+
+
+WRONG = "not my password at all"
+
+
+def change(client, current: str, new: str = NEW_PASSWORD, address: str = "203.0.113.9"):
+    """Submit the change-password form from `address`."""
+    client.environ_base["REMOTE_ADDR"] = address
+    data = {"pw-current_password": current, "pw-new_password": new}
+    return post_form(client, "/profile/password", data, page="/profile")
+
+
+def failures_of(db, email: str) -> int:
+    """Failed password checks counted against the account."""
+    return fetch(
+        db, select(func.count()).select_from(LoginFailure).where(LoginFailure.email == email)
+    )[0]
+
+
+def test_wrong_current_passwords_are_throttled_like_failed_logins(
+    app, client, login, make_user, db
+):
+    app.config["LOGIN_FAILURES_PER_ACCOUNT"] = 3
+    user = make_user("interviewer")
+    login(user)
+    before = fetch(db, select(User.password_hash).where(User.id == user.id))
+    for _ in range(3):
+        assert change(client, WRONG).status_code == 400
+    assert failures_of(db, user.email) == 3
+
+    throttled = change(client, PASSWORD)  # even the right password waits
+    assert throttled.status_code == 429
+    assert "Too many failed password attempts" in throttled.get_data(as_text=True)
+    assert 0 < int(throttled.headers["Retry-After"]) <= 15 * 60 + 1
+    assert fetch(db, select(User.password_hash).where(User.id == user.id)) == before
+    assert failures_of(db, user.email) == 3  # a throttled try is neither checked nor counted
+    # One count for both doors: the login of this account waits too.
+    assert log_in(app.test_client(), user.email).status_code == 429
+
+    # No permanent lockout: once the failures leave the window, the change goes through, and a
+    # successful change forgives the account's failures as a successful login does.
+    db.exec(update(LoginFailure).values(at=LoginFailure.at - timedelta(minutes=16)))
+    db.commit()
+    assert change(client, PASSWORD).status_code == 302
+    assert failures_of(db, user.email) == 0
+    assert log_in(app.test_client(), user.email, NEW_PASSWORD).status_code == 302
+
+
+def test_failed_logins_throttle_the_password_change_too(app, client, login, make_user, db):
+    app.config["LOGIN_FAILURES_PER_ACCOUNT"] = 2
+    user = make_user("interviewer")
+    login(user)
+    for _ in range(2):
+        assert log_in(app.test_client(), user.email, WRONG).status_code == 400
+    assert change(client, PASSWORD).status_code == 429
+
+
+def test_an_address_is_throttled_at_the_password_change(app, client, login, make_user, db):
+    app.config["LOGIN_FAILURES_PER_ADDRESS"] = 2
+    user = make_user("interviewer")
+    login(user)
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    for n in range(2):
+        assert log_in(guesser, f"guess{n}@example.com", WRONG).status_code == 400
+    assert change(client, PASSWORD, address="198.51.100.7").status_code == 429
+    assert change(client, PASSWORD, address="198.51.100.8").status_code == 302
+
+
+def test_wrong_current_passwords_are_logged_without_any_password(client, login, make_user, caplog):
+    user = make_user("interviewer")
+    login(user)
+    guess = "Sup3r-secret-guess"
+    with caplog.at_level(logging.WARNING):
+        assert change(client, guess, address="192.0.2.55").status_code == 400
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "password change" in logged
+    assert user.email in logged and "192.0.2.55" in logged
+    assert guess not in logged and NEW_PASSWORD not in logged
+
+
+def test_a_refused_new_password_is_not_a_failed_guess(client, login, make_user, db):
+    user = make_user("interviewer")
+    login(user)
+    assert change(client, PASSWORD, "password123").status_code == 400
+    assert failures_of(db, user.email) == 0
 
 
 def test_api_token_is_shown_once_and_only_its_hash_is_stored(client, app, as_role, db):

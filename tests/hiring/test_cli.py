@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections import Counter
 
 from sqlmodel import Session, col, func, select
@@ -10,6 +12,7 @@ from sqlmodel import Session, col, func, select
 from hiring import create_app
 from hiring.accounts import service as accounts
 from hiring.accounts.models import ApiToken, User
+from hiring.config import Config
 from hiring.demo import grow_organisation, load_scaled_demo
 from hiring.openings.models import Candidate, Opening, Scorecard, ScorecardRating, StatusChange
 from team.models import Member, MemberLevel, WorkItem, WorkItemSkill
@@ -166,3 +169,47 @@ def test_demo_scale_is_the_same_organisation_for_the_same_seed(app, db):
         30,
     )
     assert len(set(db.exec(select(Candidate.email)).all())) == 30
+
+
+# `demo` the README's PostgreSQL way: DATABASE_URL and SECRET_KEY both set (issue 10).
+
+
+def test_demo_with_database_url_and_secret_key_set_keeps_the_password(
+    empty_database_url,  # noqa: F811  (the fixture imported above)
+    tmp_path,
+    monkeypatch,
+):
+    """With both variables set, nothing else makes `instance/`; the demo used to load its data
+    and then crash writing the password there, so the password was lost. Now it makes the
+    folder (0700) and the password file (0600), prints the password, and prints it again next
+    time."""
+    instance = tmp_path / "checkout" / "instance"
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    monkeypatch.setenv("SECRET_KEY", "a key from the environment")
+    previous_umask = os.umask(0o022)  # the usual one, under which a plain mkdir gives 0755
+
+    class FromEnvironment(Config):
+        """The production config, reading the environment, with its instance folder here."""
+
+        INSTANCE_PATH = instance
+
+    app = create_app(FromEnvironment())
+    try:
+        assert app.config["SECRET_KEY"] == "a key from the environment"
+        assert not instance.exists()
+        result = app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        assert "Demo data loaded: 12 team members" in result.output
+        kept = instance / "demo-credentials.txt"
+        password = kept.read_text().strip()
+        assert f"password: {password}" in result.output
+        assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+        again = app.test_cli_runner().invoke(args=["demo"])
+        assert again.exit_code == 0 and "already has data" in again.output
+        assert f"password: {password}" in again.output
+        login = {"email": "admin@example.com", "password": password}
+        assert post_form(app.test_client(), "/login", login).status_code == 302
+    finally:
+        os.umask(previous_umask)
+        app.extensions["engine"].dispose()

@@ -7,13 +7,15 @@ policy that drifts from the contract fails here.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from hiring.accounts import service as accounts
-from hiring.accounts.models import ROLES
+from hiring.accounts.models import ROLES, ApiToken
 from hiring.openings.models import Candidate, Opening, Scorecard
-from team.models import Member, WorkItem
+from team.models import Member, WorkItem, utcnow
 
 API = "/api/v1"
 ANY = frozenset(ROLES)
@@ -60,7 +62,7 @@ BODIES = {
     "/work-items": {"title": "New", "area": "data", "points": 1},
     "/openings": {"title": "New"},
     "/openings/{id}/candidates": {"name": "New", "email": "new@example.com"},
-    "/candidates/{id}/scorecards": {"ratings": {"data": 1}, "submit": True},
+    "/candidates/{id}/scorecards": {"ratings": {"data": 1}, "recommendation": "no", "submit": True},
 }
 CSV = {
     "/import/members": "name,email\nNew,new@example.com\n",
@@ -163,7 +165,7 @@ def test_a_revoked_token_is_401(db, make_user, token_for, bearer, rows):
     assert unchanged()
 
 
-def test_a_disabled_users_token_is_401_and_works_again_when_enabled(
+def test_a_disabled_users_token_is_401_and_stays_revoked_when_enabled_again(
     db, make_user, token_for, bearer, rows
 ):
     _ids, unchanged = rows
@@ -171,28 +173,40 @@ def test_a_disabled_users_token_is_401_and_works_again_when_enabled(
     user = make_user("hiring_manager")
     client = bearer(token_for(user))
     assert client.get(f"{API}/members").status_code == 200
-    accounts.update_user(
-        user.id,
-        name=user.name,
-        roles=["hiring_manager"],
-        active=False,
-        acting_user_id=admin.id,
-        session=db,
-    )
-    db.rollback()
-    _assert_error(client.get(f"{API}/members"), 401, "unauthorized")
-    _assert_error(client.post(f"{API}/members", json=BODIES["/members"]), 401, "unauthorized")
+    for active in (False, True):
+        accounts.update_user(
+            user.id,
+            name=user.name,
+            roles=["hiring_manager"],
+            active=active,
+            acting_user_id=admin.id,
+            session=db,
+        )
+        db.rollback()
+        _assert_error(client.get(f"{API}/members"), 401, "unauthorized")
+        _assert_error(client.post(f"{API}/members", json=BODIES["/members"]), 401, "unauthorized")
     assert unchanged()
-    accounts.update_user(
-        user.id,
-        name=user.name,
-        roles=["hiring_manager"],
-        active=True,
-        acting_user_id=admin.id,
-        session=db,
-    )
-    db.rollback()
-    assert client.get(f"{API}/members").status_code == 200
+    # Revoked, not suspended: the row says so, and only a new token brings the user back.
+    assert [t.state for t in accounts.list_tokens(user.id, session=db)] == ["revoked"]
+    assert bearer(token_for(user)).get(f"{API}/members").status_code == 200
+
+
+@pytest.mark.parametrize(("left", "works"), [(timedelta(minutes=1), True), (timedelta(0), False)])
+def test_an_expired_token_is_401_like_a_bad_one(
+    db, make_user, token_for, bearer, rows, left, works
+):
+    _ids, unchanged = rows
+    user = make_user("admin")
+    client = bearer(token_for(user))
+    db.exec(update(ApiToken).where(ApiToken.user_id == user.id).values(expires_at=utcnow() + left))
+    db.commit()
+    if works:
+        assert client.get(f"{API}/members").status_code == 200
+    else:
+        _assert_error(client.get(f"{API}/members"), 401, "unauthorized")
+        _assert_error(client.post(f"{API}/members", json=BODIES["/members"]), 401, "unauthorized")
+        assert client.get(f"{API}/members").headers["WWW-Authenticate"].startswith("Bearer")
+    assert unchanged()
 
 
 def test_a_login_cookie_alone_does_not_authenticate(client, as_role, rows):
