@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -31,11 +32,32 @@ WORK_REQUIRED: tuple[str, ...] = ("title", "area", "points")
 SKILL_SEPARATOR = ";"
 
 # A spreadsheet runs a cell as a formula when it starts with one of these (tab and CR too, since
-# some spreadsheets strip them first). Cells that start with apostrophes followed by one of them
-# get one more apostrophe, so that taking one off on import gives back exactly what was exported.
+# some spreadsheets strip them first); `starts_formula` below is the whole rule. Cells that start
+# with apostrophes followed by a formula get one more apostrophe, so that taking one off on import
+# gives back exactly what was exported.
 FORMULA_START = "=+-@\t\r"
-_NEEDS_GUARD = re.compile(r"^'*[=+\-@\t\r]")
-_GUARDED = re.compile(r"^'+[=+\-@\t\r]")
+# Line breaks and other spaces in front of a formula character may be trimmed by a spreadsheet too.
+# And lookalikes count as the character itself: spreadsheets read the full-width forms that East
+# Asian keyboards type (＝ ＋ － ＠), the small forms (﹦ ﹢ ﹣ ﹫) and the like as = + - @, so a
+# character is compared after Unicode compatibility folding (NFKC), which maps each of them there.
+_FORMULA_CHARS = ("=", "+", "-", "@")
+_MINUS_SIGN = "\u2212"  # − reads as a minus in some spreadsheets, but NFKC leaves it as it is
+
+
+def starts_formula(cell: str) -> bool:
+    """Whether a spreadsheet could run `cell`, its leading apostrophes left aside, as a formula.
+
+    The one rule: after any leading whitespace, the first character is, or folds (NFKC) to, one
+    of = + - @ (or is the minus sign); or the cell starts with a tab or a line break.
+    """
+    text = cell.lstrip("'")
+    if text[:1] in ("\t", "\r", "\n"):
+        return True
+    text = text.lstrip()
+    if not text:
+        return False
+    first = text[0]
+    return first == _MINUS_SIGN or unicodedata.normalize("NFKC", first)[:1] in _FORMULA_CHARS
 
 
 class CsvFileError(ValueError):
@@ -88,12 +110,12 @@ def encode_download(text: str) -> bytes:
 
 def neutralise(cell: str) -> str:
     """Guard a cell against running as a spreadsheet formula (a leading apostrophe)."""
-    return "'" + cell if _NEEDS_GUARD.match(cell) else cell
+    return "'" + cell if starts_formula(cell) else cell
 
 
 def restore(cell: str) -> str:
     """Undo `neutralise`: take one apostrophe off a guarded cell and leave every other as is."""
-    return cell[1:] if _GUARDED.match(cell) else cell
+    return cell[1:] if cell.startswith("'") and starts_formula(cell) else cell
 
 
 def member_columns(area_keys: Iterable[str], skill_keys: Iterable[str]) -> tuple[str, ...]:

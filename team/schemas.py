@@ -7,17 +7,20 @@ that ids, versions or owners sent along are refused rather than silently written
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
+    ValidationError,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from team.models import WORK_STATUSES
 from team.text import has_control
@@ -38,15 +41,50 @@ def _no_control_chars(value: str | None) -> str | None:
 
 
 # Keys are looked up in the database, where a NUL byte is an error on PostgreSQL: refuse them here.
+# No stored key is longer than 40 (team.models), and a longer one would be echoed in the error.
+KEY_LENGTH = 40
 Key = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1),
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=KEY_LENGTH),
     AfterValidator(_no_control_chars),
 ]
 
+# How many entries a list or object in a body may hold. Areas and skills are data, so these are
+# not their counts but ceilings far above any real team's, low enough that every entry can be
+# looked up in one query; which keys exist is the services' check ("is not a known area").
+MAX_AREAS = 100
+MAX_SKILLS = 500
+
+
+def at_most(limit: int) -> BeforeValidator:
+    """Refuse a list or object longer than `limit` before its entries are validated.
+
+    pydantic checks a dict's `max_length` only after validating every entry, so a body with
+    380,000 bad keys would cost seconds and list 380,000 errors; this refuses it at once. Used
+    beside `Field(max_length=limit)`, which puts `maxItems`/`maxProperties` in the OpenAPI document.
+    """
+
+    def check(value: Any) -> Any:
+        if isinstance(value, list | dict) and len(value) > limit:
+            raise PydanticCustomError(
+                "too_long",
+                "send at most {limit} entries, not {count}",
+                {"limit": limit, "count": len(value)},
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+Levels = Annotated[dict[Key, Level], Field(max_length=MAX_AREAS), at_most(MAX_AREAS)]
+SkillLevels = Annotated[dict[Key, Level], Field(max_length=MAX_SKILLS), at_most(MAX_SKILLS)]
+SkillKeys = Annotated[list[Key], Field(max_length=MAX_SKILLS), at_most(MAX_SKILLS)]
+
 
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # allow_inf_nan=False: NaN and infinity are refused as "a finite number" on every float
+    # field, rather than left to each field's range check to catch.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class MemberCreate(_Input):
@@ -54,8 +92,8 @@ class MemberCreate(_Input):
     email: EmailStr
     title: Title = ""
     fte: Fte = 1.0
-    levels: dict[Key, Level] = {}
-    skills: dict[Key, Level] = {}
+    levels: Levels = {}
+    skills: SkillLevels = {}
 
     _clean = field_validator("name", "title")(_no_control_chars)
 
@@ -70,8 +108,8 @@ class MemberUpdate(_Input):
     email: EmailStr | None = None
     title: Title | None = None
     fte: Fte | None = None
-    levels: dict[Key, Level] | None = None
-    skills: dict[Key, Level] | None = None
+    levels: Levels | None = None
+    skills: SkillLevels | None = None
 
     _clean = field_validator("name", "title")(_no_control_chars)
 
@@ -97,7 +135,7 @@ class WorkItemCreate(_Input):
     area: Key
     points: Points
     status: str = "planned"
-    skills: list[Key] = []
+    skills: SkillKeys = []
 
     _clean = field_validator("title")(_no_control_chars)
 
@@ -114,7 +152,7 @@ class WorkItemUpdate(_Input):
     area: Key | None = None
     points: Points | None = None
     status: str | None = None
-    skills: list[Key] | None = None
+    skills: SkillKeys | None = None
 
     _clean = field_validator("title")(_no_control_chars)
 
@@ -151,24 +189,57 @@ class SettingsPublic(BaseModel):
     velocity: dict[str, float]
 
 
+# An error answer lists at most this many problems and shortens field names and messages, so
+# that a huge body (250,000 bad emails, a key of a million characters) never gets a huge answer:
+# pydantic names every bad entry, and a dict key or unknown field is part of the name it gives.
+MAX_LISTED_PROBLEMS = 20
+MAX_FIELD_NAME = 80
+MAX_MESSAGE = 300
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def pydantic_fields(error: Exception) -> dict[str, list[str]]:
-    """Turn a pydantic ValidationError into {field: [message]} named the way users send fields."""
+    """Turn a pydantic ValidationError into {field: [message]} named the way users send fields.
+
+    At most MAX_LISTED_PROBLEMS problems are listed; the rest are counted under "body".
+    """
+    items = (
+        error.errors(include_url=False, include_input=False)
+        if isinstance(error, ValidationError)
+        else []
+    )
     fields: dict[str, list[str]] = {}
-    for item in getattr(error, "errors", lambda: [])():
+    listed = unlisted = 0
+    for item in items:
         parts = [str(part) for part in item.get("loc", ()) if part != "[key]"]
-        loc = ".".join(parts) or "body"
+        loc = _shortened(".".join(parts) or "body", MAX_FIELD_NAME)
         message = item.get("msg", "is not valid")
         if item.get("type") == "extra_forbidden":
             message = "is not a field you can set"
-        fields.setdefault(loc, []).append(message.removeprefix("Value error, "))
+        message = _shortened(message.removeprefix("Value error, "), MAX_MESSAGE)
+        if message in fields.get(loc, ()):
+            continue  # shortened names can collide: say each thing once
+        if listed == MAX_LISTED_PROBLEMS:
+            unlisted += 1
+            continue
+        fields.setdefault(loc, []).append(message)
+        listed += 1
+    if unlisted:
+        fields.setdefault("body", []).append(f"and {unlisted} more problems not listed here")
     return fields
 
 
 LevelKey = Literal["0", "1", "2", "3", "4"]
+Velocities = Annotated[
+    dict[LevelKey, Annotated[float, Field(ge=0, le=100)]], Field(max_length=5), at_most(5)
+]
 
 
 class SettingsUpdate(_Input):
     """A change to the settings; velocities may be sent for some levels only."""
 
     points_per_week: Annotated[float, Field(gt=0, le=1000)] | None = None
-    velocity: dict[LevelKey, Annotated[float, Field(ge=0, le=100)]] | None = None
+    velocity: Velocities | None = None

@@ -10,7 +10,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
@@ -18,7 +17,7 @@ from pydantic import (
     field_validator,
 )
 
-from team.schemas import Key, _no_control_chars
+from team.schemas import MAX_AREAS, Key, _Input, _no_control_chars, at_most
 from team.text import has_control
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -28,6 +27,9 @@ Notes = Annotated[str, StringConstraints(max_length=10000)]
 Rating = Annotated[int, Field(ge=0, le=4, strict=True)]
 Recommendation = Literal["strong_no", "no", "yes", "strong_yes"]
 CandidateStatus = Literal["applied", "interviewing", "offer", "hired", "rejected"]
+# A panel is a handful of interviewers; a list far longer is refused before any email is checked.
+MAX_PANEL = 50
+Panel = Annotated[list[EmailStr], Field(max_length=MAX_PANEL), at_most(MAX_PANEL)]
 
 # The API's document leaves null out of request bodies, where it would mean "unchanged"; on a
 # scorecard null is a value of its own ("not assessed", "no recommendation"), so say so.
@@ -55,17 +57,13 @@ def _no_controls_but_newlines(value: str | None) -> str | None:
     return value
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class OpeningCreate(_Input):
     title: Title
     description: Text = ""
     target_area: Key | None = None
     headcount: Annotated[int, Field(ge=1, le=100, strict=True)] = 1
     status: Literal["open", "closed"] = "open"
-    panel: list[EmailStr] = []
+    panel: Panel = []
 
     _clean_title = field_validator("title")(_no_control_chars)
     _clean_text = field_validator("description")(_no_controls_but_newlines)
@@ -77,7 +75,7 @@ class OpeningUpdate(_Input):
     target_area: Key | None = None
     headcount: Annotated[int, Field(ge=1, le=100, strict=True)] | None = None
     status: Literal["open", "closed"] | None = None
-    panel: list[EmailStr] | None = None
+    panel: Panel | None = None
 
     _clean_title = field_validator("title")(_no_control_chars)
     _clean_text = field_validator("description")(_no_controls_but_newlines)
@@ -121,7 +119,9 @@ class CandidatePublic(BaseModel):
 
 
 class ScorecardIn(_Input):
-    ratings: dict[Key, RatingOrNone] = {}
+    ratings: Annotated[
+        dict[Key, RatingOrNone], Field(max_length=MAX_AREAS), at_most(MAX_AREAS)
+    ] = {}
     recommendation: RecommendationOrNone = None
     notes: Notes = ""
     submit: bool = False
@@ -139,3 +139,7 @@ class ScorecardPublic(BaseModel):
     recommendation: str | None
     notes: str
     submitted_at: str | None
+    revised_after_panel: bool = Field(
+        default=False,
+        description="A correction submitted after another panelist's card was in.",
+    )

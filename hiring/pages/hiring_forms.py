@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -25,7 +24,9 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from hiring.accounts.forms import MultiCheckboxField
 from hiring.accounts.models import User
+from hiring.forms import AtMost, IntegerField
 from hiring.openings.models import CANDIDATE_STATUSES, RECOMMENDATION_NAMES
+from hiring.openings.schemas import MAX_PANEL
 from team import csvio
 from team.levels import LEVEL_NAMES
 from team.models import Area
@@ -67,6 +68,8 @@ class OpeningForm(FlaskForm):
     panel = MultiCheckboxField(
         "Interview panel",
         validate_choice=False,
+        # The API's bound too: a hand-made post of 250,000 emails stops here, not in a query.
+        validators=[AtMost(MAX_PANEL)],
         description="The interviewers who write scorecards for this opening's candidates.",
     )
     version = HiddenField()

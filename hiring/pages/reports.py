@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, SelectField, SelectMultipleField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from hiring.access import TEAM_READERS, allow
 from hiring.db import get_session
+from hiring.forms import AtMost, DecimalField
 from hiring.pages.forms import LEVEL_CHOICES
 from team.areas import list_areas
 from team.csvio import encode_download, number, write_table
@@ -32,7 +33,9 @@ class WhatIfForm(FlaskForm):
 
     name = StringField("Name", default="New hire", validators=[Optional()])
     fte = DecimalField("FTE", places=2, default=1, validators=[Optional(), NumberRange(0.01, 1)])
-    remove = SelectMultipleField("Remove from the team", coerce=int, validators=[Optional()])
+    remove = SelectMultipleField(
+        "Remove from the team", coerce=int, validators=[Optional(), AtMost()]
+    )
 
 
 def what_if_form(areas: Sequence[Area], members: Sequence[MemberPublic]) -> WhatIfForm:

@@ -6,12 +6,11 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange
 
 from hiring.access import allow
 from hiring.db import get_session
-from hiring.forms import apply_errors
+from hiring.forms import DecimalField, apply_errors
 from team.areas import get_settings
 from team.errors import InvalidInput
 from team.levels import LEVEL_MEANINGS, LEVEL_NAMES

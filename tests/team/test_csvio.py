@@ -149,6 +149,43 @@ def test_ordinary_cells_are_left_alone(cell):
     assert csvio.restore(cell) == cell
 
 
+# Lookalikes a spreadsheet also runs (issue 10): full-width forms, small forms, the minus sign,
+# and formula characters behind spaces or line breaks that a spreadsheet may trim first.
+LOOKALIKES = [
+    "\uff1d1+1",  # ＝ full-width equals
+    "\uff0bcmd|' /C calc'!A0",  # ＋ full-width plus
+    "\uff0d2+3",  # － full-width hyphen-minus
+    "\uff20SUM(A1)",  # ＠ full-width commercial at
+    "\ufe66x",  # ﹦ small equals
+    "\ufe62x",  # ﹢ small plus
+    "\ufe63x",  # ﹣ small hyphen-minus
+    "\ufe6bx",  # ﹫ small commercial at
+    "\u2212" + "1+1",  # − minus sign
+    "\nx",
+    " =1+1",
+    "\u00a0=1+1",
+    "\u3000\uff1d1+1",
+]
+
+
+@pytest.mark.parametrize("cell", LOOKALIKES)
+def test_formula_lookalikes_are_neutralised_like_the_formula_characters(cell):
+    assert csvio.neutralise(cell) == "'" + cell
+    assert csvio.restore(csvio.neutralise(cell)) == cell
+    assert csvio.neutralise("'" + cell) == "''" + cell
+
+
+def test_exports_neutralise_lookalikes_in_every_cell():
+    text = csvio.write_members(
+        [member(name="\uff1dHYPERLINK(1)", title="\uff20SUM(A1)", email="a@b.co")],
+        area_keys=AREAS,
+        skill_keys=(),
+    )
+    row = raw_cells(text)[1]
+    assert row[0] == "'\uff1dHYPERLINK(1)" and row[2] == "'\uff20SUM(A1)"
+    assert read_members(text).rows[0].cells["name"] == "\uff1dHYPERLINK(1)"
+
+
 def test_apostrophes_already_in_front_of_a_formula_survive_the_round_trip():
     assert csvio.neutralise("'=x") == "''=x"
     assert csvio.restore("''=x") == "'=x"

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
 from hiring.access import POLICY_ATTR
+from hiring.accounts import service as accounts
 from hiring.accounts.models import ROLES
 
 # Columns that record a visit rather than a change: a GET may move them and write nothing else.
@@ -44,3 +45,22 @@ def as_everyone(make_user: Callable[..., Any], login: Callable[..., Any]) -> Any
     user = make_user(*ROLES)
     login(user)
     return user
+
+
+@pytest.fixture
+def caller(app, db, make_user, make_opening, make_candidate, make_member, make_work_item):
+    """An API client of a user holding every role, who manages an opening and sits on its
+    panel, and the ids to fill into the API's paths: every body-taking route is open to it."""
+    user = make_user(*ROLES)
+    opening = make_opening(manager=user, panel=[user])
+    ids = {
+        "member_id": make_member().id,
+        "item_id": make_work_item().id,
+        "opening_id": opening.id,
+        "candidate_id": make_candidate(opening).id,
+    }
+    token = accounts.create_token(user.id, "security", session=db)
+    db.commit()
+    client = app.test_client(use_cookies=False)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client, ids
