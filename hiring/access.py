@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,5 +49,20 @@ def public(view: F) -> F:
 
 
 def can(*roles: str) -> bool:
-    """Whether the current page user holds any of `roles` (for showing or hiding links)."""
+    """Whether the current page user holds any of `roles`."""
     return bool(current_user.is_authenticated and current_user.has_role(*roles))
+
+
+def may_open(endpoint: str) -> bool:
+    """Whether the current page user would be let into `endpoint`'s view by its `@allow` policy.
+
+    Templates show a link or a form only when this is true, so that nobody is offered a page
+    that answers 403: the roles are read from the view itself, never repeated in a template, and
+    a policy changed on the view changes every link to it. An unknown endpoint or one without a
+    policy is refused, as the view would be. Rules about one object (who manages this opening)
+    are the view's to decide and pass to its template.
+    """
+    policy = getattr(current_app.view_functions.get(endpoint), POLICY_ATTR, None)
+    if policy == "public":
+        return True
+    return isinstance(policy, frozenset) and can(*policy)

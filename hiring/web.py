@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, redirect, url_for
 from flask_login import current_user
 
-from hiring.access import can, public
+from hiring.access import can, may_open, public
 from hiring.accounts.models import ROLE_NAMES
 from team.levels import LEVEL_MEANINGS, LEVEL_NAMES, level_name
 
@@ -85,6 +85,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         can=can,
+        may_open=may_open,
         LEVEL_NAMES=LEVEL_NAMES,
         LEVEL_MEANINGS=LEVEL_MEANINGS,
         ROLE_NAMES=ROLE_NAMES,
@@ -92,3 +93,5 @@ def init_app(app: Flask) -> None:
         inf=math.inf,
     )
     app.jinja_env.filters["number"] = number
+    # Also a test, so a template can keep the entries of a menu it may open: select(0, 'may_open').
+    app.jinja_env.tests["may_open"] = may_open

@@ -10,7 +10,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DecimalField,
     Field,
     HiddenField,
     SelectChoice,
@@ -19,6 +18,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Email,
     InputRequired,
@@ -28,8 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from hiring.forms import apply_errors
-from team.errors import Conflict, InvalidInput
+from hiring.forms import DecimalField
 from team.levels import LEVEL_NAMES
 from team.models import WORK_STATUSES, Area, Skill
 
@@ -126,9 +125,14 @@ class ConfirmForm(FlaskForm):
     """An action button's form: only the CSRF token."""
 
 
-def show_service_error(form: FlaskForm, error: InvalidInput | Conflict) -> None:
-    """Put a service error on the fields it names, or above the form when it names none."""
-    if error.fields:
-        apply_errors(form, error.fields)
-    else:
-        form.form_errors.append(error.message)
+class ConfirmedForm(FlaskForm):
+    """The form of a confirmation page: it acts only with `confirm=yes`.
+
+    The field is what tells a deliberate confirmation apart from an old one-click button or a
+    scripted POST carrying a valid token: without it the view shows the confirmation page
+    instead of acting.
+    """
+
+    # No default: a missing field must stay missing, not turn into "yes". The page writes the
+    # value into the hidden input itself.
+    confirm = HiddenField(validators=[AnyOf(["yes"])])

@@ -1,6 +1,8 @@
 """Team pages: the skills matrix, members and their ratings, and the rating history.
 
-Hiring managers and admins edit; leadership reads; interviewers never see ratings.
+Hiring managers and admins edit; leadership reads; interviewers never see ratings. Marking
+someone as left takes two steps without JavaScript: the member page's button opens a
+confirmation page (GET, writes nothing) that says what changes, and only its form acts.
 """
 
 from __future__ import annotations
@@ -8,21 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from pydantic import ValidationError
 
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
 from hiring.db import get_session
-from hiring.forms import apply_errors
-from hiring.pages.forms import ConfirmForm, MemberForm, member_form, show_service_error
+from hiring.pages.forms import ConfirmedForm, MemberForm, member_form
 from hiring.pages.listing import page_args
+from hiring.pages.transaction import attempt
 from team import members as service
 from team.areas import list_areas, list_skills
-from team.errors import Conflict, InvalidInput, NotFound
 from team.models import Area, Skill
-from team.report import member_ticket_sizes
-from team.schemas import MemberCreate, MemberUpdate, pydantic_fields
+from team.report import member_ticket_sizes, what_if
+from team.schemas import MemberCreate, MemberUpdate
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 
@@ -90,16 +90,17 @@ def new_member():
     areas, skills = list_areas(session=db), list_skills(session=db)
     form = member_form(areas, skills)
     if form.validate_on_submit():
-        try:
-            data = MemberCreate(**_member_data(form, areas, skills))
-            member = service.create_member(data, session=db, actor=current_user.email)
-        except ValidationError as error:
-            apply_errors(form, pydantic_fields(error))
-        except (InvalidInput, Conflict) as error:
-            show_service_error(form, error)
-        else:
-            flash(f"{member.name} added to the team.", "success")
-            return redirect(url_for("team.member", member_id=member.id))
+        done = attempt(
+            form,
+            lambda: service.create_member(
+                MemberCreate(**_member_data(form, areas, skills)),
+                session=db,
+                actor=current_user.email,
+            ),
+        )
+        if done.value is not None:
+            flash(f"{done.value.name} added to the team.", "success")
+            return redirect(url_for("team.member", member_id=done.value.id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
         "team/member_form.html", form=form, areas=areas, skills=skills, member=None
@@ -111,10 +112,7 @@ def new_member():
 def member(member_id: int):
     """One member: details, levels by name, and the history of their ratings."""
     db = get_session()
-    try:
-        found = service.get_member(member_id, session=db)
-    except NotFound:
-        abort(404)
+    found = service.get_member(member_id, session=db)
     return render_template(
         "team/member.html",
         member=found,
@@ -122,7 +120,6 @@ def member(member_id: int):
         skills=list_skills(session=db),
         history=service.rating_history(session=db, member_id=member_id),
         sizes=member_ticket_sizes(found, session=db) if found.active else (),
-        leave_form=ConfirmForm(),
     )
 
 
@@ -131,11 +128,8 @@ def member(member_id: int):
 def edit_member(member_id: int):
     """Edit a member; an edit based on a stale version is refused, never silently lost."""
     db = get_session()
-    try:
-        row = service.get_member_row(member_id, session=db)
-        current = service.get_member(member_id, session=db)
-    except NotFound:
-        abort(404)
+    row = service.get_member_row(member_id, session=db)
+    current = service.get_member(member_id, session=db)
     areas, skills = list_areas(session=db), list_skills(session=db)
     form = member_form(areas, skills)
     if request.method == "GET":
@@ -147,41 +141,54 @@ def edit_member(member_id: int):
         for skill in skills:
             getattr(form, f"skill_{skill.key}").data = str(current.skills.get(skill.key, 0))
     elif form.validate_on_submit():
-        try:
-            data = MemberUpdate(**_member_data(form, areas, skills))
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
-            service.update_member(
-                member_id, data, session=db, actor=current_user.email, expected_version=version
-            )
-        except ValidationError as error:
-            apply_errors(form, pydantic_fields(error))
-        except (InvalidInput, Conflict) as error:
-            show_service_error(form, error)
-            if isinstance(error, Conflict) and not error.fields:
-                return render_template(
-                    "team/member_form.html", form=form, areas=areas, skills=skills, member=current
-                ), 409
-        else:
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        done = attempt(
+            form,
+            lambda: service.update_member(
+                member_id,
+                MemberUpdate(**_member_data(form, areas, skills)),
+                session=db,
+                actor=current_user.email,
+                expected_version=version,
+            ),
+        )
+        if done.ok:
             flash("Changes saved.", "success")
             return redirect(url_for("team.member", member_id=member_id))
+        return render_template(
+            "team/member_form.html", form=form, areas=areas, skills=skills, member=current
+        ), done.status
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
         "team/member_form.html", form=form, areas=areas, skills=skills, member=current
     ), status
 
 
-@bp.route("/members/<int:member_id>/leave", methods=["POST"])
+@bp.route("/members/<int:member_id>/leave", methods=["GET", "POST"])
 @allow(*TEAM_EDITORS)
 def mark_left(member_id: int):
-    """Mark a member as having left (kept for history, no longer counted)."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        found = service.mark_left(member_id, session=get_session(), actor=current_user.email)
-    except NotFound:
-        abort(404)
-    flash(f"{found.name} is marked as having left. Their ratings stay in the history.", "info")
-    return redirect(url_for("team.member", member_id=member_id))
+    """Mark a member as having left (kept for history, no longer counted), once confirmed.
+
+    GET shows the confirmation page with what it changes: the forecast with and without them,
+    worked out as the what-if does, nothing saved. A POST acts only with that page's `confirm`
+    field; any other POST is sent back to the page and changes nothing.
+    """
+    db = get_session()
+    found = service.get_member(member_id, session=db)
+    form = ConfirmedForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(f"{found.name} is not marked as left yet: confirm below, or cancel.", "warning")
+            return redirect(url_for("team.mark_left", member_id=member_id), code=303)
+        found = service.mark_left(member_id, session=db, actor=current_user.email)
+        flash(f"{found.name} is marked as having left. Their ratings stay in the history.", "info")
+        return redirect(url_for("team.member", member_id=member_id))
+    return render_template(
+        "team/leave.html",
+        member=found,
+        change=what_if(session=db, remove=[member_id]) if found.active else None,
+        form=form,
+    )
 
 
 @bp.route("/history")

@@ -1,30 +1,32 @@
-"""Planned work pages: the list with filters and totals per area, add, edit, status, delete."""
+"""Planned work pages: the list with filters and totals per area, add, edit, status, delete.
+
+Deleting has no undo, so it takes two steps without JavaScript: the list's Delete button opens a
+confirmation page (GET, writes nothing) that says what the deletion changes, and only that
+page's form deletes.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from pydantic import ValidationError
 
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
 from hiring.db import get_session
-from hiring.forms import apply_errors
 from hiring.pages.forms import (
     STATUS_NAMES,
-    ConfirmForm,
+    ConfirmedForm,
     StatusForm,
     WorkItemForm,
-    show_service_error,
     work_item_form,
 )
 from hiring.pages.listing import page_args
+from hiring.pages.transaction import attempt
 from team import work as service
 from team.areas import list_areas, list_skills
-from team.errors import Conflict, InvalidInput, NotFound
 from team.models import WORK_STATUSES
 from team.report import quickest_people
-from team.schemas import WorkItemCreate, WorkItemUpdate, pydantic_fields
+from team.schemas import WorkItemCreate, WorkItemUpdate
 
 bp = Blueprint("work", __name__, url_prefix="/work")
 
@@ -62,7 +64,6 @@ def list_items():
         totals=service.area_totals(session=db),
         quickest=quickest_people(session=db),
         status_form=StatusForm(),
-        confirm_form=ConfirmForm(),
     )
 
 
@@ -84,14 +85,11 @@ def new_item():
     db = get_session()
     form = work_item_form(list_areas(session=db), list_skills(session=db))
     if form.validate_on_submit():
-        try:
-            item = service.create_work_item(WorkItemCreate(**_item_data(form)), session=db)
-        except ValidationError as error:
-            apply_errors(form, pydantic_fields(error))
-        except (InvalidInput, Conflict) as error:
-            show_service_error(form, error)
-        else:
-            flash(f"Added “{item.title}”.", "success")
+        done = attempt(
+            form, lambda: service.create_work_item(WorkItemCreate(**_item_data(form)), session=db)
+        )
+        if done.value is not None:
+            flash(f"Added “{done.value.title}”.", "success")
             return redirect(url_for("work.list_items"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("work/form.html", form=form, item=None), status
@@ -102,11 +100,8 @@ def new_item():
 def edit_item(item_id: int):
     """Edit a work item; a stale edit is refused with 409."""
     db = get_session()
-    try:
-        row = service.get_item_row(item_id, session=db)
-        current = service.get_work_item(item_id, session=db)
-    except NotFound:
-        abort(404)
+    row = service.get_item_row(item_id, session=db)
+    current = service.get_work_item(item_id, session=db)
     form = work_item_form(list_areas(session=db), list_skills(session=db))
     if request.method == "GET":
         form.title.data, form.area.data = current.title, current.area
@@ -114,19 +109,16 @@ def edit_item(item_id: int):
         form.skills.data, form.version.data = current.skills, str(row.version)
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
-        try:
-            service.update_work_item(
+        done = attempt(
+            form,
+            lambda: service.update_work_item(
                 item_id, WorkItemUpdate(**_item_data(form)), session=db, expected_version=version
-            )
-        except ValidationError as error:
-            apply_errors(form, pydantic_fields(error))
-        except (InvalidInput, Conflict) as error:
-            show_service_error(form, error)
-            if isinstance(error, Conflict) and not error.fields:
-                return render_template("work/form.html", form=form, item=current), 409
-        else:
+            ),
+        )
+        if done.ok:
             flash("Changes saved.", "success")
             return redirect(url_for("work.list_items"))
+        return render_template("work/form.html", form=form, item=current), done.status
     status = 400 if form.errors or form.form_errors else 200
     return render_template("work/form.html", form=form, item=current), status
 
@@ -138,29 +130,40 @@ def set_status(item_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        service.update_work_item(
-            item_id, WorkItemUpdate(status=form.status.data), session=get_session()
-        )
-    except NotFound:
-        abort(404)
+    service.update_work_item(
+        item_id, WorkItemUpdate(status=form.status.data), session=get_session()
+    )
     return redirect(
         request.referrer if _same_site(request.referrer) else url_for("work.list_items")
     )
 
 
-@bp.route("/<int:item_id>/delete", methods=["POST"])
+@bp.route("/<int:item_id>/delete", methods=["GET", "POST"])
 @allow(*TEAM_EDITORS)
 def delete_item(item_id: int):
-    """Delete a work item."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        service.delete_work_item(item_id, session=get_session())
-    except NotFound:
-        abort(404)
-    flash("Work item deleted.", "info")
-    return redirect(url_for("work.list_items"))
+    """Delete a work item, once confirmed on the page that says what the deletion changes.
+
+    GET shows that page. A POST deletes only with the page's `confirm` field: any other POST
+    (an old one-click button, a script with a valid token) is sent back to the page, deleting
+    nothing, because a ticket deleted by accident cannot be brought back.
+    """
+    db = get_session()
+    item = service.get_work_item(item_id, session=db)
+    form = ConfirmedForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash("Nothing was deleted yet: confirm below, or cancel.", "warning")
+            return redirect(url_for("work.delete_item", item_id=item_id), code=303)
+        service.delete_work_item(item_id, session=db)  # NotFound if deleted meanwhile: 404
+        flash(f"Deleted “{item.title}”.", "info")
+        return redirect(url_for("work.list_items"))
+    return render_template(
+        "work/delete.html",
+        item=item,
+        area={a.key: a.name for a in list_areas(session=db)}.get(item.area, item.area),
+        statuses=STATUS_NAMES,
+        form=form,
+    )
 
 
 def _same_site(url: str | None) -> bool:

@@ -1,11 +1,12 @@
-"""A new hiring manager logs in, imports a team and a backlog from CSV, and reads the matrix."""
+"""A new hiring manager logs in, imports a team and a backlog from CSV, and reads the matrix;
+deleting a ticket and marking someone as left each ask first, on a page of their own."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import log_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -59,4 +60,51 @@ def test_import_a_team_and_a_backlog_then_read_the_matrix(page, live_server, mak
     assert cell.inner_text() == "expert"
     assert "expert (4)" in (cell.get_attribute("title") or "")
     shot(page, "matrix")
+    assert page.js_errors == []
+
+
+def test_deleting_a_ticket_and_marking_someone_left_ask_first(
+    page, live_server, make_user, make_member, make_work_item
+):
+    """Both have no undo, so each button opens a page that says what will happen; Cancel
+    changes nothing, and only the page's own button acts (no JavaScript involved)."""
+    user = make_user("hiring_manager", name="Hana Manager")
+    make_member(name="Ada Lovelace", levels={"research": 4, "engineering": 2, "data": 2})
+    mei = make_member(name="Mei Chen", levels={"research": 1, "engineering": 3, "data": 3})
+    old = make_work_item(title="Old report", area="data", points=2, status="done")
+    make_work_item(title="Event pipeline", area="data", points=8)
+    log_in(page, live_server, user.email, PASSWORD)
+
+    page.goto(live_server + "/work/")
+    page.get_by_role("link", name="Delete Old report").click()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server}/work/{old.id}/delete"
+    question = page.locator("#confirm-question").inner_text()
+    assert question == "Delete “Old report” (2 points, Data engineering, done)?"
+    shot(page, "confirm-delete-work-item")
+    page.locator("#confirmation").get_by_role("link", name="Cancel").click()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server}/work/"
+    assert "Old report" in page.locator("#work").inner_text()
+    page.get_by_role("link", name="Delete Old report").click()
+    page.locator("#confirmation").get_by_role("button", name="Delete work item").click()
+    page.wait_for_load_state()
+    assert "Deleted “Old report”." in page.locator("main").inner_text()
+    assert "Old report" not in page.locator("#work").inner_text()
+
+    page.goto(f"{live_server}/team/members/{mei.id}")
+    page.locator("main").get_by_role("link", name="Mark as left").click()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server}/team/members/{mei.id}/leave"
+    effect = page.locator("#confirm-effect").inner_text()
+    assert "Mei will no longer count in the forecast" in effect
+    assert "without Mei" in page.locator("#confirm-forecast").inner_text()
+    shot(page, "confirm-mark-as-left")
+    page.locator("#confirmation").get_by_role("button", name="Mark as left").click()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server}/team/members/{mei.id}"
+    assert "Mei Chen is marked as having left." in page.locator("main").inner_text()
+    assert page.locator("main").get_by_role("link", name="Mark as left").count() == 0
+    page.goto(live_server + "/team/")
+    assert "Mei Chen" not in page.locator("#matrix").inner_text()
     assert page.js_errors == []

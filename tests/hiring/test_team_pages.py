@@ -19,7 +19,7 @@ from tests.conftest import post_form
 
 EDITORS = ("admin", "hiring_manager")
 READ_PAGES = ("/team/", "/team/members", "/team/members/{id}", "/team/history")
-EDIT_PAGES = ("/team/members/new", "/team/members/{id}/edit")
+EDIT_PAGES = ("/team/members/new", "/team/members/{id}/edit", "/team/members/{id}/leave")
 POSTS = ("/team/members/new", "/team/members/{id}/edit", "/team/members/{id}/leave")
 TEAM_TABLES = (Member, MemberLevel, MemberSkill, RatingChange, WorkItem)
 
@@ -146,7 +146,8 @@ def test_unknown_member_is_404(client: FlaskClient, as_role) -> None:
     as_role("hiring_manager")
     assert client.get("/team/members/999").status_code == 404
     assert client.get("/team/members/999/edit").status_code == 404
-    response = post_form(client, "/team/members/999/leave", {}, page="/profile")
+    assert client.get("/team/members/999/leave").status_code == 404
+    response = post_form(client, "/team/members/999/leave", {"confirm": "yes"}, page="/profile")
     assert response.status_code == 404
 
 
@@ -156,6 +157,7 @@ def test_ids_beyond_the_database_range_are_404(client: FlaskClient, as_role, mem
     as_role("hiring_manager")
     assert client.get(f"/team/members/{member_id}").status_code == 404
     assert client.get(f"/team/members/{member_id}/edit").status_code == 404
+    assert client.get(f"/team/members/{member_id}/leave").status_code == 404
     response = post_form(client, f"/team/members/{member_id}/leave", {}, page="/profile")
     assert response.status_code == 404
 
@@ -219,12 +221,21 @@ def test_edit_member(client: FlaskClient, db: Session, as_role, make_member) -> 
 
 
 def test_mark_as_left(client: FlaskClient, db: Session, as_role, make_member) -> None:
-    """Leaving keeps the member and history, shows a badge, and takes them off the matrix."""
+    """The member page's button leads to a confirmation page; its form marks the member as
+    left, which keeps the member and history, shows a badge, and takes them off the matrix."""
     stays = make_member(name="Stays Here")
     leaves = make_member(name="Gone Soon")
     as_role("hiring_manager")
-    page = f"/team/members/{leaves.id}"
-    response = post_form(client, f"{page}/leave", {}, page=page)
+    member_page = html(client.get(f"/team/members/{leaves.id}"))
+    assert f'href="/team/members/{leaves.id}/leave">Mark as left</a>' in member_page
+    assert f'action="/team/members/{leaves.id}/leave"' not in member_page  # no one-click form
+    confirm = html(client.get(f"/team/members/{leaves.id}/leave"))
+    assert "Mark Gone Soon as left?" in confirm
+    assert "Gone will no longer count in the forecast, the skills matrix or the coverage" in confirm
+    assert "Their ratings and the history of their changes are kept." in confirm
+    assert f'href="/team/members/{leaves.id}">Cancel</a>' in confirm
+    assert read(db, service.get_member, leaves.id).active  # the page itself changes nothing
+    response = post_form(client, f"/team/members/{leaves.id}/leave", {"confirm": "yes"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/team/members/{leaves.id}")
     gone = read(db, service.get_member, leaves.id)
@@ -249,7 +260,60 @@ def test_leave_needs_the_csrf_token(client: FlaskClient, db: Session, as_role, m
     as_role("hiring_manager")
     response = client.post(f"/team/members/{member.id}/leave")
     assert response.status_code == 400
+    response = client.post(f"/team/members/{member.id}/leave", data={"confirm": "yes"})
+    assert response.status_code == 400
     assert read(db, service.get_member, member.id).active
+
+
+@pytest.mark.parametrize("data", [{}, {"confirm": ""}, {"confirm": "no"}])
+def test_leave_without_the_confirmation_changes_nothing(
+    client: FlaskClient, db: Session, as_role, make_member, data: dict[str, str]
+) -> None:
+    """A POST with a valid token but without the confirmation page's field (an old one-click
+    button, a script) is sent to the confirmation page, and the member stays on the team."""
+    member = make_member(name="Still Here")
+    as_role("hiring_manager")
+    before = counts(db)
+    response = post_form(client, f"/team/members/{member.id}/leave", data, page="/profile")
+    assert response.status_code == 303
+    assert urlsplit(response.headers["Location"]).path == f"/team/members/{member.id}/leave"
+    assert counts(db) == before
+    assert read(db, service.get_member_row, member.id).left_at is None
+    page = html(client.get(response.headers["Location"]))
+    assert "Still Here is not marked as left yet: confirm below, or cancel." in page
+
+
+def test_the_confirmation_tells_the_forecast_without_them(
+    client: FlaskClient, as_role, make_member, make_work_item
+) -> None:
+    """The page gives the weeks to finish the planned work now and without the member, worked
+    out as the what-if does, and links to that what-if in the coverage report."""
+    make_member(name="Ada Strong", levels={"research": 3, "engineering": 3, "data": 3})
+    leaves = make_member(name="Bo Strong", levels={"research": 3, "engineering": 3, "data": 3})
+    make_work_item(area="data", points=30)  # a strong person does 5 points a week
+    as_role("admin")
+    page = html(client.get(f"/team/members/{leaves.id}/leave"))
+    assert (
+        "Weeks to finish the planned work: 3 weeks now, 6 weeks without Bo (3 weeks more)."
+        in " ".join(page.split())
+    )
+    link = f"/reports/coverage?what_if=1&amp;remove={leaves.id}"
+    assert f'href="{link}">Compare in the coverage report</a>' in page
+    report = client.get(link.replace("&amp;", "&"))
+    assert report.status_code == 200
+    assert "Bo Strong" in html(report)
+
+
+def test_the_confirmation_of_someone_who_left_offers_nothing(
+    client: FlaskClient, db: Session, as_role, make_member
+) -> None:
+    """For a member who already left, the page says so and has no form."""
+    gone = make_member(name="Long Gone")
+    read(db, service.mark_left, gone.id)
+    as_role("hiring_manager")
+    page = html(client.get(f"/team/members/{gone.id}/leave"))
+    assert "Long Gone has already left" in page
+    assert 'method="post"' not in page.split("<main", 1)[1]
 
 
 # --- bad input --------------------------------------------------------------------------
@@ -511,7 +575,8 @@ def test_get_never_writes(client: FlaskClient, db: Session, as_role, make_member
     urls += [f"/team/members/{member.id}/edit?name=X&level_research=4", "/team/members?show=x"]
     for url in urls:
         assert client.get(url).status_code == 200, url
-    assert client.get(f"/team/members/{member.id}/leave").status_code == 405
+    assert client.get(f"/team/members/{member.id}/leave?confirm=yes").status_code == 200
+    assert client.head(f"/team/members/{member.id}/leave?confirm=yes").status_code == 200
     assert counts(db) == before
     row_after = read(db, service.get_member_row, member.id)
     assert (row_after.version, row_after.left_at, row_after.name) == (

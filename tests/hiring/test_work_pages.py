@@ -1,4 +1,5 @@
-"""Planned work pages over HTTP: roles, add/edit/status/delete, bad input, filters and totals."""
+"""Planned work pages over HTTP: roles, add/edit/status/delete (confirmed on a page of its own),
+bad input, filters and totals."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from team.schemas import WorkItemCreate, WorkItemUpdate
 from tests.conftest import post_form
 
 READ_PAGES = ("/work/",)
-EDIT_PAGES = ("/work/new", "/work/{id}/edit")
+EDIT_PAGES = ("/work/new", "/work/{id}/edit", "/work/{id}/delete")
 POSTS = ("/work/new", "/work/{id}/edit", "/work/{id}/status", "/work/{id}/delete")
 
 
@@ -155,7 +156,8 @@ def test_unknown_item_is_404(client: FlaskClient, as_role, item_id: str) -> None
     """Forms and actions on an item that does not exist (or cannot) answer 404, never 500."""
     as_role("hiring_manager")
     assert client.get(f"/work/{item_id}/edit").status_code == 404
-    for action, data in (("status", {"status": "done"}), ("delete", {})):
+    assert client.get(f"/work/{item_id}/delete").status_code == 404
+    for action, data in (("status", {"status": "done"}), ("delete", {"confirm": "yes"})):
         response = post_form(client, f"/work/{item_id}/{action}", data, page="/work/new")
         assert response.status_code == 404, action
 
@@ -255,17 +257,57 @@ def test_change_status_refuses_unknown(
 
 
 def test_delete_item(client: FlaskClient, db: Session, as_role, make_work_item) -> None:
-    """Delete removes the item and its skill links, and leaves the others."""
+    """The list's Delete leads to a page saying what deleting changes; its form deletes the item
+    and its skill links, and leaves the others."""
     create_skill("data", "streaming", "Streaming", session=db)
-    gone = make_work_item(title="Gone", skills=["streaming"])
+    gone = make_work_item(title="Gone", area="data", points=3, skills=["streaming"])
     kept = make_work_item(title="Kept", skills=["streaming"])
     as_role("admin")
-    response = post_form(client, f"/work/{gone.id}/delete", {}, page="/work/")
+    listed = html(client.get("/work/"))
+    assert f'href="/work/{gone.id}/delete"' in listed
+    assert f'action="/work/{gone.id}/delete"' not in listed  # no one-click delete on the list
+    page = html(client.get(f"/work/{gone.id}/delete"))
+    assert "Delete “Gone” (3 points, Data engineering)?" in page
+    assert "It will no longer count in the forecast" in page
+    assert 'name="confirm" type="hidden" value="yes"' in page
+    assert 'href="/work/">Cancel</a>' in page
+    assert rows(db) == (2, 2)  # the page itself deletes nothing
+    response = post_form(client, f"/work/{gone.id}/delete", {"confirm": "yes"})
     assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/work/"
     assert rows(db) == (1, 1)
     assert read(db, service.get_work_item, kept.id) == kept
     page = html(client.get("/work/"))
-    assert "Work item deleted." in page and titles(page) == ["Kept"]
+    assert "Deleted “Gone”." in page and titles(page) == ["Kept"]
+
+
+def test_deleting_a_done_item_says_the_forecast_stays(
+    client: FlaskClient, as_role, make_work_item
+) -> None:
+    """A done item no longer counts in the forecast, so the page does not claim it changes."""
+    item = make_work_item(title="Old report", area="data", points=1, status="done")
+    as_role("hiring_manager")
+    page = html(client.get(f"/work/{item.id}/delete"))
+    assert "Delete “Old report” (1 point, Data engineering, done)?" in page
+    assert "It is done, so the forecast stays as it is" in page
+
+
+@pytest.mark.parametrize("data", [{}, {"confirm": ""}, {"confirm": "no"}])
+def test_delete_without_the_confirmation_deletes_nothing(
+    client: FlaskClient, db: Session, as_role, make_work_item, data: dict[str, str]
+) -> None:
+    """A POST with a valid token but without the confirmation page's field (an old one-click
+    button, a script) is sent to the confirmation page, and the item stays."""
+    item = make_work_item(title="Stays")
+    as_role("hiring_manager")
+    response = post_form(client, f"/work/{item.id}/delete", data, page="/work/")
+    assert response.status_code == 303
+    assert urlsplit(response.headers["Location"]).path == f"/work/{item.id}/delete"
+    assert rows(db) == (1, 0)
+    assert read(db, service.get_work_item, item.id) == item
+    page = html(client.get(response.headers["Location"]))
+    assert "Nothing was deleted yet: confirm below, or cancel." in page
+    assert "Delete “Stays”" in page
 
 
 def test_actions_need_the_csrf_token(client: FlaskClient, db: Session, as_role, make_work_item):
@@ -273,6 +315,7 @@ def test_actions_need_the_csrf_token(client: FlaskClient, db: Session, as_role, 
     item = make_work_item()
     as_role("hiring_manager")
     assert client.post(f"/work/{item.id}/delete").status_code == 400
+    assert client.post(f"/work/{item.id}/delete", data={"confirm": "yes"}).status_code == 400
     assert client.post(f"/work/{item.id}/status", data={"status": "done"}).status_code == 400
     assert client.post("/work/new", data=form()).status_code == 400
     assert rows(db) == (1, 0)
@@ -443,8 +486,9 @@ def test_get_never_writes(client: FlaskClient, db: Session, as_role, make_work_i
         "/work/?status=done&area=data&offset=x",
     ):
         assert client.get(url).status_code == 200, url
-    for action in ("status", "delete"):
-        assert client.get(f"/work/{item.id}/{action}?status=done").status_code == 405
+    assert client.get(f"/work/{item.id}/delete?confirm=yes").status_code == 200
+    assert client.head(f"/work/{item.id}/delete?confirm=yes").status_code == 200
+    assert client.get(f"/work/{item.id}/status?status=done").status_code == 405
     assert rows(db) == before
     assert read(db, service.get_work_item, item.id) == item
     assert read(db, service.get_item_row, item.id).version == 1
