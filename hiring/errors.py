@@ -10,8 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from hiring.openings.service import Forbidden
-from team.errors import Conflict, InvalidInput, NotFound
+from team.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 CODES = {
     400: "validation_error",

@@ -23,3 +23,7 @@ class Conflict(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+
+
+class Forbidden(Exception):
+    """Visible to the caller, but not theirs to change or read in this way (403)."""

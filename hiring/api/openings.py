@@ -2,8 +2,9 @@
 
 Who may call a route is decided twice: `@allow` admits the roles of API.md's table, and the
 services decide per record (an opening not visible to the caller is 404, one visible but not
-theirs to change is 403). Every view calls the same service function as its page, so the
-independence rule and the rubric cannot differ between the two.
+theirs to change is 403). Every view calls the same service function as its page, and gets
+candidates already masked by the independence rule (`hiring.openings.independence`), so the
+rule and the rubric cannot differ between the two.
 """
 
 from __future__ import annotations
@@ -24,11 +25,9 @@ from hiring.openings.schemas import (
     OpeningCreate,
     OpeningPublic,
     OpeningUpdate,
-    RubricPublic,
     ScorecardIn,
     ScorecardPublic,
 )
-from hiring.rubric import verdict
 
 OPENING = "/openings/<int:opening_id>"
 CANDIDATE = "/candidates/<int:candidate_id>"
@@ -40,25 +39,6 @@ def _created(body: OpeningPublic | CandidatePublic, location: str) -> Response:
     response.status_code = 201
     response.headers["Location"] = location
     return response
-
-
-def _as_seen(found: candidates.Assessment, revealed: set[int]) -> CandidatePublic:
-    """A candidate as the caller may see them: the independence rule covers the levels and the
-    verdict too, since they are made of the panel's cards (one other card's median is that
-    card). An interviewer who has not submitted their own card reads no one's, so for them the
-    levels are all unknown and the verdict is what no cards give ("incomplete"), as the pages
-    hide them."""
-    public = found.public()
-    if public.id in revealed:
-        return public
-    unknown: dict[str, float | None] = dict.fromkeys(public.levels)
-    rubric = verdict(unknown, {key: key for key in unknown})
-    return public.model_copy(
-        update={
-            "levels": unknown,
-            "rubric": RubricPublic(passes=rubric.passes, verdict=rubric.verdict),
-        }
-    )
 
 
 @bp.get("/openings")
@@ -117,15 +97,10 @@ def list_candidates(opening_id: int):
     args = QueryArgs()
     limit, offset = args.page()
     args.check()
-    session = get_session()
-    opening = service.get_opening_row(opening_id, viewer=g.api_user, session=session)
-    found, total = candidates.opening_candidates(
-        opening_id, session=session, limit=limit, offset=offset
+    found, total = candidates.visible_candidates(
+        opening_id, viewer=g.api_user, session=get_session(), limit=limit, offset=offset
     )
-    revealed = scorecards.revealed_candidates(
-        opening, [a.candidate.id or 0 for a in found], g.api_user, session
-    )
-    page = CandidatePage(items=[_as_seen(a, revealed) for a in found], total=total)
+    page = CandidatePage(items=[a.public() for a in found], total=total)
     return jsonify(page.model_dump(mode="json"))
 
 
@@ -143,11 +118,7 @@ def add_candidate(opening_id: int):
     data = json_body(CandidateCreate)
     session = get_session()
     row = service.add_candidate(opening_id, data, viewer=g.api_user, session=session)
-    opening = service.get_opening_row(opening_id, viewer=g.api_user, session=session)
-    found = candidates.candidate(row.id or 0, viewer=g.api_user, session=session)
-    public = _as_seen(
-        found, scorecards.revealed_candidates(opening, [row.id or 0], g.api_user, session)
-    )
+    public = candidates.candidate(row.id or 0, viewer=g.api_user, session=session).public()
     return _created(public, url_for("api.get_candidate", candidate_id=public.id))
 
 
@@ -157,17 +128,8 @@ def add_candidate(opening_id: int):
 def get_candidate(candidate_id: int):
     """One candidate of an opening the caller may see, with levels and the rubric's verdict (for
     an interviewer, once their own card for the candidate is submitted)."""
-    session = get_session()
-    found = candidates.candidate(candidate_id, viewer=g.api_user, session=session)
-    opening = service.get_opening_row(
-        found.candidate.opening_id, viewer=g.api_user, session=session
-    )
-    return jsonify(
-        _as_seen(
-            found,
-            scorecards.revealed_candidates(opening, [candidate_id], g.api_user, session),
-        ).model_dump(mode="json")
-    )
+    found = candidates.candidate(candidate_id, viewer=g.api_user, session=get_session())
+    return jsonify(found.public().model_dump(mode="json"))
 
 
 @bp.post(f"{CANDIDATE}/scorecards")

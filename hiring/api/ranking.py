@@ -27,12 +27,23 @@ class RankedCandidatePublic(BaseModel):
     weeks_saved: float | None = Field(description="null where the team alone never finishes.")
 
 
+class HiddenCandidatePublic(BaseModel):
+    """A candidate left out of this caller's ranking until they submit their card for them."""
+
+    id: int
+    name: str
+
+
 class RankingPublic(BaseModel):
-    """Every candidate of the opening in ranked order (MODEL.md, "Ranking")."""
+    """Every candidate of the opening the caller may see, in ranked order (MODEL.md,
+    "Ranking"); ranks are numbered over these rows."""
 
     opening_id: int
     forecast_weeks: float | None = Field(description="The team alone; null if infinite.")
     candidates: list[RankedCandidatePublic]
+    hidden: list[HiddenCandidatePublic] = Field(
+        description="Candidates this caller must submit a card for before seeing them ranked."
+    )
 
 
 def _finite(value: float) -> float | None:
@@ -60,5 +71,6 @@ def get_ranking(opening_id: int):
             )
             for e in result.ranking.entries
         ],
+        hidden=[HiddenCandidatePublic(id=id_, name=name) for id_, name in result.hidden],
     )
     return jsonify(body.model_dump(mode="json"))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session, col, func, select
 
+from hiring.openings.independence import audit_filter
 from hiring.openings.models import AuditEntry
+
+if TYPE_CHECKING:  # `service` records through this module, so its types only.
+    from hiring.openings.service import Viewer
 
 
 class Actor(Protocol):
@@ -41,10 +45,16 @@ def record(
 
 
 def list_entries(
-    *, session: Session, limit: int = 100, offset: int = 0, action: str | None = None
+    *,
+    viewer: Viewer,
+    session: Session,
+    limit: int = 100,
+    offset: int = 0,
+    action: str | None = None,
 ) -> tuple[list[AuditEntry], int]:
-    """The newest entries first, and how many there are in all."""
-    query = select(AuditEntry)
+    """The newest entries this viewer may read first, and how many there are in all: entries
+    about cards the independence rule hides from them are left out, and not counted."""
+    query = select(AuditEntry).where(audit_filter(viewer))
     if action:
         query = query.where(AuditEntry.action == action)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()

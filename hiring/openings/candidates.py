@@ -9,11 +9,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from hiring.openings import audit
+from hiring.openings.independence import as_seen, sight
 from hiring.openings.models import Candidate
 from hiring.openings.schemas import CandidatePublic, RubricPublic
 from hiring.openings.scorecards import submitted_ratings
 from hiring.openings.service import (
-    Forbidden,
     Viewer,
     get_candidate_row,
     get_opening_row,
@@ -21,7 +21,7 @@ from hiring.openings.service import (
 )
 from hiring.rubric import CardRatings, Rubric, candidate_levels, verdict
 from team.areas import list_areas
-from team.errors import Conflict
+from team.errors import Conflict, Forbidden
 from team.members import add_member, get_member
 from team.schemas import MemberCreate, MemberPublic
 
@@ -48,6 +48,9 @@ class Assessment:
     rubric: Rubric
     cards: tuple[CardRatings, ...]
     unrated: tuple[str, ...]
+    # True when the independence rule hides the panel's cards from the viewer (the levels,
+    # verdict and cards above are then blanks: `independence.masked`).
+    hidden: bool = False
 
     def public(self) -> CandidatePublic:
         """The API's candidate shape."""
@@ -96,8 +99,9 @@ def assess(
 def opening_candidates(
     opening_id: int, *, session: Session, limit: int | None = None, offset: int = 0
 ) -> tuple[list[Assessment], int]:
-    """An opening's candidates by name, assessed; a page of them when `limit` is given (the
-    caller has checked the opening is visible). The page is cut by the database."""
+    """An opening's candidates by name, assessed; a page of them when `limit` is given. Not
+    masked: for services that apply the independence rule themselves (the ranking); viewers get
+    `visible_candidates`. The page is cut by the database."""
     # Six columns: more than SQLModel's typed `select` takes, so a Core select on the connection.
     query = (
         sa_select(
@@ -132,9 +136,19 @@ def _rows(found: Sequence[tuple[int | None, int, str, str, str, int | None]]) ->
 
 
 def candidate(candidate_id: int, *, viewer: Viewer, session: Session) -> Assessment:
-    """One visible candidate, assessed."""
+    """One visible candidate, assessed as this viewer may see them (`independence`)."""
     row = get_candidate_row(candidate_id, viewer=viewer, session=session)
-    return assess([row], session=session)[0]
+    opening = get_opening_row(row.opening_id, viewer=viewer, session=session)
+    return as_seen(assess([row], session=session), sight(opening, viewer, session))[0]
+
+
+def visible_candidates(
+    opening_id: int, *, viewer: Viewer, session: Session, limit: int, offset: int = 0
+) -> tuple[list[Assessment], int]:
+    """A page of a visible opening's candidates by name, each as this viewer may see them."""
+    opening = get_opening_row(opening_id, viewer=viewer, session=session)
+    found, total = opening_candidates(opening_id, session=session, limit=limit, offset=offset)
+    return as_seen(found, sight(opening, viewer, session)), total
 
 
 def proposed_member_levels(assessment: Assessment) -> dict[str, int]:

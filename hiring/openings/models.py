@@ -99,6 +99,9 @@ class Scorecard(SQLModel, table=True):
     submitted_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # A correction submitted when another panelist's card for the candidate was already in: its
+    # author could read the panel before changing their mind, which readers should know.
+    after_panel: bool = Field(default=False)
 
 
 class ScorecardRating(SQLModel, table=True):

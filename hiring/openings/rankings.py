@@ -2,6 +2,10 @@
 
 The rank orders candidates for people to read; it never moves a candidate through the pipeline.
 Decisions are separate, recorded acts (`service.set_status`).
+
+Who may read it, and which candidates it holds for them, is the independence rule's to say
+(`independence.sight`): a candidate the viewer must submit a card for first is not ranked for
+them at all (listed apart in `hidden`), so neither their numbers nor the order can leak.
 """
 
 from __future__ import annotations
@@ -11,16 +15,18 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from hiring.openings.candidates import Assessment, opening_candidates
+from hiring.openings.independence import RANK_ROLES, sight
 from hiring.openings.models import Opening
-from hiring.openings.service import Forbidden, Viewer, get_opening_row
+from hiring.openings.service import Viewer, get_opening_row
 from hiring.ranking import Ranking, RankInput, order_candidates, rank_candidates
 from team.areas import get_settings, list_areas
+from team.errors import Forbidden
 from team.forecast import ForecastMember
 from team.members import active_members
 from team.models import Area
 from team.work import area_totals
 
-READERS = ("admin", "leadership", "hiring_manager")
+READERS = RANK_ROLES
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class OpeningRanking:
     team_size: int
     # Hires already added to the team (candidate id -> the forecast of the team without them).
     on_team: dict[int, float]
+    # Candidates this viewer must submit a card for before seeing them: (id, name), by name.
+    hidden: tuple[tuple[int, str], ...] = ()
 
     def without(self, candidate_id: int) -> float:
         """The forecast a candidate's weeks saved are counted from (see `opening_ranking`)."""
@@ -44,7 +52,8 @@ class OpeningRanking:
 def opening_ranking(opening_id: int, *, viewer: Viewer, session: Session) -> OpeningRanking:
     """Rank every candidate of a visible opening against the current team and planned work."""
     opening = get_opening_row(opening_id, viewer=viewer, session=session)
-    if not viewer.has_role(*READERS):
+    seen = sight(opening, viewer, session)
+    if not seen.may_rank:
         raise Forbidden()
     settings = get_settings(session=session)
     areas = tuple(list_areas(session=session))
@@ -52,7 +61,11 @@ def opening_ranking(opening_id: int, *, viewer: Viewer, session: Session) -> Ope
     team = [
         ForecastMember(id=m.id, fte=m.fte, levels=m.levels) for m in active_members(session=session)
     ]
-    assessed, _total = opening_candidates(opening_id, session=session)
+    everyone, _total = opening_candidates(opening_id, session=session)
+    assessed = [a for a in everyone if seen.reads(a.candidate.id or 0)]
+    hidden = tuple(
+        (a.candidate.id or 0, a.candidate.name) for a in everyone if seen.hides(a.candidate.id or 0)
+    )
     inputs = {
         a.candidate.id or 0: RankInput(
             id=a.candidate.id or 0, name=a.candidate.name, levels=a.levels, rubric=a.rubric
@@ -87,4 +100,5 @@ def opening_ranking(opening_id: int, *, viewer: Viewer, session: Session) -> Ope
         demand=demand,
         team_size=len(team),
         on_team=on_team,
+        hidden=hidden,
     )

@@ -1,8 +1,9 @@
 """Scorecards: interviewers' ratings per area, drafts, submissions and revisions.
 
-Independence: an interviewer sees other interviewers' cards for a candidate only after submitting
-their own; the opening's hiring manager, leadership and admins see every submitted card; nobody
-sees another person's draft. Every path (pages, API) reads cards through `visible_cards`.
+Independence (`independence.py` states the rule): a panelist sees the other cards for a candidate
+only after submitting their own; the opening's hiring manager, leadership and admins off the
+panel see every submitted card; nobody sees another person's draft. Every path (pages, API)
+reads cards through `visible_cards` and `card_history`.
 """
 
 from __future__ import annotations
@@ -15,17 +16,16 @@ from sqlmodel import Session, col, select
 
 from hiring.accounts.models import User
 from hiring.openings import audit
+from hiring.openings.independence import sight
 from hiring.openings.models import Candidate, Opening, PanelSeat, Scorecard, ScorecardRating
 from hiring.openings.schemas import ScorecardIn, ScorecardPublic
 from hiring.openings.service import (
-    Forbidden,
     Viewer,
     get_candidate_row,
     get_opening_row,
-    manages,
 )
 from hiring.rubric import CardRatings
-from team.errors import Conflict, InvalidInput
+from team.errors import Conflict, Forbidden, InvalidInput
 from team.models import Area, utcnow
 
 
@@ -73,6 +73,7 @@ def _publish(cards: Sequence[Scorecard], session: Session) -> list[ScorecardPubl
             recommendation=c.recommendation,
             notes=c.notes,
             submitted_at=c.submitted_at.isoformat() if c.submitted_at else None,
+            revised_after_panel=c.after_panel,
         )
         for c in cards
     ]
@@ -129,45 +130,6 @@ def submitted_ratings(
     return result
 
 
-def has_submitted(candidate_id: int, user_id: int, session: Session) -> bool:
-    """Whether this user has submitted a card for the candidate."""
-    found = session.exec(
-        select(Scorecard.id).where(
-            Scorecard.candidate_id == candidate_id,
-            Scorecard.interviewer_id == user_id,
-            col(Scorecard.submitted_at).is_not(None),
-        )
-    ).first()
-    return found is not None
-
-
-def sees_all_cards(opening: Opening, candidate_id: int, viewer: Viewer, session: Session) -> bool:
-    """Whether the viewer may read every submitted card of this candidate."""
-    if viewer.has_role("admin", "leadership") or manages(opening, viewer):
-        return True
-    return has_submitted(candidate_id, viewer.id, session)
-
-
-def revealed_candidates(
-    opening: Opening, candidate_ids: Sequence[int], viewer: Viewer, session: Session
-) -> set[int]:
-    """Of these candidates of the opening, those whose every submitted card the viewer may read
-    (`sees_all_cards` for each), in at most one query rather than one per candidate."""
-    if viewer.has_role("admin", "leadership") or manages(opening, viewer):
-        return set(candidate_ids)
-    if not candidate_ids:
-        return set()
-    return set(
-        session.exec(
-            select(Scorecard.candidate_id).where(
-                col(Scorecard.candidate_id).in_(set(candidate_ids)),
-                Scorecard.interviewer_id == viewer.id,
-                col(Scorecard.submitted_at).is_not(None),
-            )
-        ).all()
-    )
-
-
 def visible_cards(candidate_id: int, *, viewer: Viewer, session: Session) -> list[ScorecardPublic]:
     """The cards this viewer may read: their own newest card, and others' submitted ones if
     the independence rule allows it. Never someone else's draft."""
@@ -179,7 +141,7 @@ def visible_cards(candidate_id: int, *, viewer: Viewer, session: Session) -> lis
         if c.interviewer_id == viewer.id
     ]
     others: list[Scorecard] = []
-    if sees_all_cards(opening, candidate_id, viewer, session):
+    if sight(opening, viewer, session).reads(candidate_id):
         others = [
             c
             for c in _newest_revisions([candidate_id], session, submitted=True)
@@ -195,7 +157,7 @@ def card_history(candidate_id: int, *, viewer: Viewer, session: Session) -> list
     query = select(Scorecard).where(
         Scorecard.candidate_id == candidate_id, col(Scorecard.submitted_at).is_not(None)
     )
-    if not sees_all_cards(opening, candidate_id, viewer, session):
+    if sight(opening, viewer, session).hides(candidate_id):
         query = query.where(Scorecard.interviewer_id == viewer.id)
     cards = session.exec(
         query.order_by(col(Scorecard.interviewer_id), col(Scorecard.revision))
@@ -203,15 +165,38 @@ def card_history(candidate_id: int, *, viewer: Viewer, session: Session) -> list
     return _publish(list(cards), session)
 
 
+def check_on_panel(opening_id: int, viewer: Viewer, session: Session) -> None:
+    """Only the opening's panel writes cards, whatever roles the viewer holds (Forbidden)."""
+    if session.get(PanelSeat, (opening_id, viewer.id)) is None:
+        raise Forbidden()
+
+
 def _check_can_write(candidate: Candidate, viewer: Viewer, session: Session) -> None:
     # FOR SHARE on PostgreSQL: closing the opening waits for this card, and this card for it.
     opening = session.get(
         Opening, candidate.opening_id, with_for_update={"read": True}, populate_existing=True
     )
-    if session.get(PanelSeat, (candidate.opening_id, viewer.id)) is None:
-        raise Forbidden()
+    check_on_panel(candidate.opening_id, viewer, session)
     if opening is None or opening.status != "open":
         raise Conflict("The opening is closed: its cards can no longer change.")
+
+
+def submission_problems(
+    ratings: dict[str, int | None], recommendation: str | None
+) -> dict[str, list[str]]:
+    """Why a card may not be submitted yet, by field (empty: it may).
+
+    A submitted card is final and unlocks the panel's cards, so it must say something: a blank
+    card would let an interviewer read everyone else and then write theirs as a "correction".
+    """
+    problems: dict[str, list[str]] = {}
+    if recommendation is None:
+        problems["recommendation"] = ["choose a recommendation before submitting"]
+    if all(level is None for level in ratings.values()):
+        problems["ratings"] = [
+            "rate at least one area before submitting (areas left out are not assessed)"
+        ]
+    return problems
 
 
 def save_card(
@@ -231,13 +216,13 @@ def save_card(
     card = _current_card(candidate_id, viewer.id, session)
     if card is not None and card.submitted_at is not None:
         raise Conflict("You have submitted your card; a correction is a new revision.")
+    if data.submit and (problems := submission_problems(data.ratings, data.recommendation)):
+        raise InvalidInput(problems, SUBMIT_RULE)
     if card is None:
         card = Scorecard(candidate_id=candidate_id, interviewer_id=viewer.id, revision=1)
     card.recommendation = data.recommendation
     card.notes = data.notes
     card.updated_at = utcnow()
-    if data.submit:
-        card.submitted_at = card.updated_at
     session.add(card)
     session.flush()
     session.exec(delete(ScorecardRating).where(col(ScorecardRating.scorecard_id) == card.id))
@@ -246,17 +231,88 @@ def save_card(
             ScorecardRating(scorecard_id=card.id or 0, area_id=areas[key] or 0, level=level)
         )
     if data.submit:
-        action = "scorecard.submit" if card.revision == 1 else "scorecard.revise"
-        audit.record(
-            session,
-            viewer,
-            action,
-            "scorecard",
-            card.id,
-            f"candidate {candidate_id}, revision {card.revision}",
-        )
+        session.flush()
+        _submit(card, viewer, session)
     session.commit()
     return _publish([card], session)[0]
+
+
+SUBMIT_RULE = "A card is submitted with a recommendation and at least one area rated."
+
+
+def submit_card(candidate_id: int, *, viewer: Viewer, session: Session) -> ScorecardPublic:
+    """Submit the viewer's saved draft as it is (the page's confirmation step)."""
+    candidate = get_candidate_row(candidate_id, viewer=viewer, session=session, for_update=True)
+    _check_can_write(candidate, viewer, session)
+    card = _current_card(candidate_id, viewer.id, session)
+    if card is None:
+        raise Conflict("There is no draft to submit; write your card first.")
+    if card.submitted_at is not None:
+        raise Conflict("You have submitted your card; a correction is a new revision.")
+    ratings = _ratings([card.id or 0], session).get(card.id or 0, {})
+    if problems := submission_problems(ratings, card.recommendation):
+        raise InvalidInput(problems, SUBMIT_RULE)
+    _submit(card, viewer, session)
+    session.commit()
+    return _publish([card], session)[0]
+
+
+def _submit(card: Scorecard, viewer: Viewer, session: Session) -> None:
+    """Make the (flushed) draft final, audited. A correction made when another panelist's card
+    for the candidate was already in is marked: its author could read the panel first."""
+    card.submitted_at = card.updated_at = utcnow()
+    details = f"candidate {card.candidate_id}, revision {card.revision}"
+    if card.revision > 1:
+        card.after_panel = _others_submitted(card, session)
+        if card.after_panel:
+            details += ", revised after reading the panel"
+        details += "; changed: " + (", ".join(_changes(card, session)) or "nothing")
+    session.add(card)
+    action = "scorecard.submit" if card.revision == 1 else "scorecard.revise"
+    audit.record(session, viewer, action, "scorecard", card.id, details)
+
+
+def _others_submitted(card: Scorecard, session: Session) -> bool:
+    """Whether another interviewer's card for the candidate was submitted before this one."""
+    found = session.exec(
+        select(Scorecard.id).where(
+            Scorecard.candidate_id == card.candidate_id,
+            Scorecard.interviewer_id != card.interviewer_id,
+            col(Scorecard.submitted_at).is_not(None),
+        )
+    ).first()
+    return found is not None
+
+
+def _changes(card: Scorecard, session: Session) -> list[str]:
+    """What a correction changed against the revision it corrects: `field old -> new` each."""
+    previous = session.exec(
+        select(Scorecard).where(
+            Scorecard.candidate_id == card.candidate_id,
+            Scorecard.interviewer_id == card.interviewer_id,
+            Scorecard.revision == card.revision - 1,
+        )
+    ).first()
+    if previous is None:
+        return []
+    ratings = _ratings([card.id or 0, previous.id or 0], session)
+    new, old = ratings.get(card.id or 0, {}), ratings.get(previous.id or 0, {})
+
+    def shown(value: object) -> str:
+        return "not assessed" if value is None else str(value)
+
+    changes = [
+        f"ratings.{key} {shown(old.get(key))} -> {shown(new.get(key))}"
+        for key in sorted(set(new) | set(old))
+        if new.get(key) != old.get(key)
+    ]
+    if previous.recommendation != card.recommendation:
+        changes.append(
+            f"recommendation {shown(previous.recommendation)} -> {shown(card.recommendation)}"
+        )
+    if previous.notes != card.notes:
+        changes.append("notes")
+    return changes
 
 
 def revise_card(candidate_id: int, *, viewer: Viewer, session: Session) -> ScorecardPublic:

@@ -24,7 +24,7 @@ from hiring.openings.schemas import (
     OpeningPublic,
     OpeningUpdate,
 )
-from team.errors import Conflict, InvalidInput, NotFound
+from team.errors import Conflict, Forbidden, InvalidInput, NotFound
 from team.models import Area, utcnow
 from team.search import LIKE_ESCAPE, contains_pattern
 from team.text import has_control
@@ -40,10 +40,6 @@ class Viewer(Protocol):
     def email(self) -> str: ...
 
     def has_role(self, *roles: str) -> bool: ...
-
-
-class Forbidden(Exception):
-    """Visible, but not this user's to change (403)."""
 
 
 def sees_all(viewer: Viewer) -> bool:

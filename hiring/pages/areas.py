@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from hiring.access import allow
 from hiring.db import get_session
-from hiring.forms import apply_errors
+from hiring.pages.transaction import attempt
 from team import areas as service
-from team.errors import Conflict, InvalidInput
+from team.errors import NotFound
 from team.models import Area, Skill
 
 bp = Blueprint("areas", __name__, url_prefix="/admin/areas")
@@ -93,23 +93,21 @@ def _submit(prefix: str, form: FlaskForm, action: Callable[[], str]):
     Service refusals (a bad or taken key, an empty name) land on the form's fields; nothing is
     written then, because every service checks before it adds and commits.
     """
+    status = 400
     if form.validate_on_submit():
-        try:
-            message = action()
-        except (InvalidInput, Conflict) as error:
-            get_session().rollback()
-            apply_errors(form, error.fields or {"": [error.message]})
-        else:
-            flash(message, "success")
+        done = attempt(form, action)
+        if done.value is not None:
+            flash(done.value, "success")
             return redirect(url_for("areas.list_areas"))
-    return _page(failed=(prefix, form), status=400)
+        status = done.status
+    return _page(failed=(prefix, form), status=status)
 
 
 def _area_or_404(area_id: int) -> Area:
     """The area, or a 404 page."""
     area = get_session().get(Area, area_id)
     if area is None:
-        abort(404)
+        raise NotFound("no such area")
     return area
 
 
@@ -189,7 +187,7 @@ def rename_skill(skill_id: int):
     """Give a skill a new name; its key stays."""
     skill = get_session().get(Skill, skill_id)
     if skill is None:
-        abort(404)
+        raise NotFound("no such skill")
     old = skill.name
     prefix = f"skill-{skill_id}"
     form = RenameForm(prefix=prefix)

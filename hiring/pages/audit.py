@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 
 from hiring.access import allow
 from hiring.db import get_session
@@ -22,7 +23,7 @@ def list_entries():
     action = request.args.get("action", "")
     action = action if action in actions else ""
     entries, total = audit.list_entries(
-        session=db, limit=args.limit, offset=args.offset, action=action or None
+        viewer=current_user, session=db, limit=args.limit, offset=args.offset, action=action or None
     )
     return render_template(
         "audit/list.html",

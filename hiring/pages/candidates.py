@@ -1,27 +1,26 @@
 """Candidate pages: one candidate with their status history, levels, rubric and scorecards;
 an interviewer's own scorecard; the cards an interviewer still owes; putting a hire on the team.
 
-Independence (DESIGN.md): an interviewer sees the other interviewers' cards for a candidate, and
-so the levels and verdict made from them, only after submitting their own. The services decide
-who sees which card (`visible_cards`); these views only choose what to show around them.
+Independence (DESIGN.md): a panelist sees the other cards for a candidate, and so the levels
+and verdict made from them, only after submitting their own. Each page asks one screen service
+(`hiring.openings.screens`), which applies the rule; these views only render what it returns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from pydantic import ValidationError
 
 from hiring.access import ANY_ROLE, TEAM_EDITORS, allow
 from hiring.db import get_session
-from hiring.forms import apply_errors
 from hiring.openings import candidates as assessments
-from hiring.openings import scorecards, service
+from hiring.openings import scorecards, screens, service
 from hiring.openings.models import RECOMMENDATION_NAMES
 from hiring.openings.schemas import ScorecardIn, ScorecardPublic
-from hiring.pages.forms import ConfirmForm, MemberForm, member_form, show_service_error
+from hiring.pages.forms import ConfirmForm, MemberForm, member_form
 from hiring.pages.hiring_forms import (
     CANDIDATE_STATUS_NAMES,
     NOT_ASSESSED,
@@ -29,10 +28,11 @@ from hiring.pages.hiring_forms import (
     StatusChangeForm,
     scorecard_form,
 )
+from hiring.pages.transaction import attempt
 from team.areas import list_areas
-from team.errors import Conflict, InvalidInput
+from team.errors import Conflict, Forbidden, InvalidInput
 from team.models import Area
-from team.schemas import MemberCreate, pydantic_fields
+from team.schemas import MemberCreate
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 
@@ -48,31 +48,16 @@ def my_cards():
 def _candidate_page(
     candidate_id: int, *, status_form: StatusChangeForm | None = None, status: int = 200
 ) -> tuple[str, int]:
-    """Everything about one candidate this viewer may see."""
-    db = get_session()
-    assessment = assessments.candidate(candidate_id, viewer=current_user, session=db)
-    row = assessment.candidate
-    opening = service.get_opening_row(row.opening_id, viewer=current_user, session=db)
-    cards = scorecards.visible_cards(candidate_id, viewer=current_user, session=db)
-    manager = service.manages(opening, current_user)
+    """Everything about one candidate this viewer may see (`screens.candidate_detail`)."""
+    screen = screens.candidate_detail(candidate_id, viewer=current_user, session=get_session())
     return render_template(
         "candidates/detail.html",
-        assessment=assessment,
-        candidate=row,
-        opening=opening,
-        areas=list_areas(session=db),
-        history=service.status_history(candidate_id, session=db),
-        revealed=scorecards.sees_all_cards(opening, candidate_id, current_user, db),
-        submitted=[c for c in cards if c.status == "submitted"],
-        own_draft=next(
-            (c for c in cards if c.status == "draft" and c.interviewer == current_user.email),
-            None,
-        ),
-        card_history=scorecards.card_history(candidate_id, viewer=current_user, session=db),
-        on_panel=service.on_panel(opening.id or 0, current_user, db),
-        manager=manager,
-        can_hire=manager and row.status == "hired" and row.member_id is None,
-        status_form=status_form or _status_form(row.status),
+        screen=screen,
+        assessment=screen.assessment,
+        candidate=screen.assessment.candidate,
+        opening=screen.opening,
+        areas=screen.areas,
+        status_form=status_form or _status_form(screen.assessment.candidate.status),
         statuses=CANDIDATE_STATUS_NAMES,
         recommendations=RECOMMENDATION_NAMES,
     ), status
@@ -101,25 +86,24 @@ def change_status(candidate_id: int):
     """
     form = StatusChangeForm()
     if form.validate_on_submit():
-        try:
-            changed = service.set_status(
+        done = attempt(
+            form,
+            lambda: service.set_status(
                 candidate_id,
                 form.status.data or "",
                 viewer=current_user,
                 session=get_session(),
                 note=form.note.data or "",
-            )
-        except InvalidInput as error:
-            get_session().rollback()
-            show_service_error(form, error)
-        else:
-            name = CANDIDATE_STATUS_NAMES.get(changed.status, changed.status)
-            flash(f"{changed.name} is now: {name}.", "success")
+            ),
+        )
+        if done.value is not None:
+            name = CANDIDATE_STATUS_NAMES.get(done.value.status, done.value.status)
+            flash(f"{done.value.name} is now: {name}.", "success")
             return redirect(url_for("candidates.candidate", candidate_id=candidate_id))
     return _candidate_page(candidate_id, status_form=form, status=400)
 
 
-def _fill_scorecard(form: ScorecardForm, card: ScorecardPublic, areas: list[Area]) -> None:
+def _fill_scorecard(form: ScorecardForm, card: ScorecardPublic, areas: Sequence[Area]) -> None:
     """Show a saved card's values in the form."""
     for area in areas:
         level = card.ratings.get(area.key)
@@ -128,18 +112,18 @@ def _fill_scorecard(form: ScorecardForm, card: ScorecardPublic, areas: list[Area
     form.notes.data = card.notes
 
 
-def _scorecard_data(form: ScorecardForm, areas: list[Area]) -> dict[str, Any]:
-    """The form's values as the service schema takes them (validated there)."""
+def _scorecard_data(form: ScorecardForm, areas: Sequence[Area]) -> ScorecardIn:
+    """The form's values as the service schema takes them, always as a draft: submitting is
+    the confirmation page's step (validated there, and by the schema here)."""
     ratings: dict[str, int | None] = {}
     for area in areas:
         value = getattr(form, f"rating_{area.key}").data
         ratings[area.key] = None if value in (None, NOT_ASSESSED) else int(value)
-    return {
-        "ratings": ratings,
-        "recommendation": form.recommendation.data or None,
-        "notes": form.notes.data or "",
-        "submit": bool(form.submit_card.data),
-    }
+    return ScorecardIn(
+        ratings=ratings,
+        recommendation=form.recommendation.data or None,
+        notes=form.notes.data or "",
+    )
 
 
 def _rating_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -152,16 +136,14 @@ def _rating_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def _scorecard_page(form: ScorecardForm, candidate_id: int, status: int = 200):
     """The viewer's card: a form while a draft, read-only once submitted."""
-    db = get_session()
-    row = service.get_candidate_row(candidate_id, viewer=current_user, session=db)
-    opening = service.get_opening_row(row.opening_id, viewer=current_user, session=db)
+    screen = screens.scorecard_screen(candidate_id, viewer=current_user, session=get_session())
     return render_template(
         "candidates/scorecard.html",
         form=form,
-        candidate=row,
-        opening=opening,
-        card=scorecards.my_card(candidate_id, viewer=current_user, session=db),
-        areas=list_areas(session=db),
+        candidate=screen.candidate.candidate,
+        opening=screen.opening,
+        card=screen.card,
+        areas=screen.areas,
         revise_form=ConfirmForm(formdata=None),
         recommendations=RECOMMENDATION_NAMES,
     ), status
@@ -170,37 +152,66 @@ def _scorecard_page(form: ScorecardForm, candidate_id: int, status: int = 200):
 @bp.route("/<int:candidate_id>/scorecard", methods=["GET", "POST"])
 @allow("interviewer")
 def scorecard(candidate_id: int):
-    """Write, save as a draft, or submit one's own card (panel interviewers only)."""
+    """Write or save one's own card as a draft (panel interviewers only). "Submit" saves the
+    draft too, then asks once on the confirmation page, since submitting is final."""
     db = get_session()
-    row = service.get_candidate_row(candidate_id, viewer=current_user, session=db)
-    if not service.on_panel(row.opening_id, current_user, db):
-        raise service.Forbidden()
-    areas = list_areas(session=db)
-    form = scorecard_form(areas)
+    screen = screens.scorecard_screen(candidate_id, viewer=current_user, session=db)
+    form = scorecard_form(screen.areas)
     if request.method == "GET":
-        card = scorecards.my_card(candidate_id, viewer=current_user, session=db)
-        if card is not None:
-            _fill_scorecard(form, card, areas)
+        if screen.card is not None:
+            _fill_scorecard(form, screen.card, screen.areas)
     elif form.validate_on_submit():
-        try:
-            data = ScorecardIn(**_scorecard_data(form, areas))
-            saved = scorecards.save_card(candidate_id, data, viewer=current_user, session=db)
-        except ValidationError as error:
-            apply_errors(form, _rating_fields(pydantic_fields(error)))
-        except InvalidInput as error:
-            db.rollback()
-            apply_errors(form, _rating_fields(error.fields))
-        except Conflict as error:
-            db.rollback()
-            form.form_errors.append(error.message)
-            return _scorecard_page(form, candidate_id, 409)
-        else:
-            if saved.status == "submitted":
-                flash("Your card is submitted. You can now read the others' cards.", "success")
-            else:
-                flash("Draft saved. It counts for nothing until you submit it.", "info")
+        submitting = bool(form.submit_card.data)
+
+        def save() -> ScorecardPublic:
+            data = _scorecard_data(form, screen.areas)
+            problems = scorecards.submission_problems(data.ratings, data.recommendation)
+            if submitting and problems:
+                raise InvalidInput(problems, scorecards.SUBMIT_RULE)
+            return scorecards.save_card(candidate_id, data, viewer=current_user, session=db)
+
+        done = attempt(form, save, _rating_fields)
+        if done.ok and submitting:
+            return redirect(url_for("candidates.submit_card", candidate_id=candidate_id))
+        if done.ok:
+            flash("Draft saved. It counts for nothing until you submit it.", "info")
             return redirect(url_for("candidates.scorecard", candidate_id=candidate_id))
+        return _scorecard_page(form, candidate_id, done.status)
     return _scorecard_page(form, candidate_id, 400 if form.errors else 200)
+
+
+@bp.route("/<int:candidate_id>/scorecard/submit", methods=["GET", "POST"])
+@allow("interviewer")
+def submit_card(candidate_id: int):
+    """Ask once before submitting the saved draft: it is final, and the viewer then reads the
+    panel's cards. GET shows the draft and the question; POST submits it."""
+    db = get_session()
+    form = ConfirmForm()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            done = attempt(
+                form, lambda: scorecards.submit_card(candidate_id, viewer=current_user, session=db)
+            )
+            if done.ok:
+                flash("Your card is submitted. You can now read the others' cards.", "success")
+                return redirect(url_for("candidates.candidate", candidate_id=candidate_id))
+            status = done.status
+    screen = screens.scorecard_screen(candidate_id, viewer=current_user, session=db)
+    if screen.card is None or screen.card.status != "draft":
+        return redirect(url_for("candidates.scorecard", candidate_id=candidate_id))
+    problems = scorecards.submission_problems(screen.card.ratings, screen.card.recommendation)
+    return render_template(
+        "candidates/submit.html",
+        form=form,
+        candidate=screen.candidate.candidate,
+        opening=screen.opening,
+        card=screen.card,
+        areas=screen.areas,
+        problems=[m for messages in problems.values() for m in messages],
+        recommendations=RECOMMENDATION_NAMES,
+    ), status
 
 
 @bp.route("/<int:candidate_id>/scorecard/revise", methods=["POST"])
@@ -212,7 +223,8 @@ def revise_card(candidate_id: int):
     scorecards.revise_card(candidate_id, viewer=current_user, session=get_session())
     flash(
         "A new draft of your card is open. Your submitted card stays in the history, "
-        "and still counts until you submit the correction.",
+        "and still counts until you submit the correction. Since you have read the panel's "
+        "cards, the correction will be marked as made after reading them.",
         "info",
     )
     return redirect(url_for("candidates.scorecard", candidate_id=candidate_id))
@@ -238,7 +250,7 @@ def add_to_team(candidate_id: int):
     row = assessment.candidate
     opening = service.get_opening_row(row.opening_id, viewer=current_user, session=db)
     if not service.manages(opening, current_user):
-        raise service.Forbidden()
+        raise Forbidden()
     if row.member_id is not None:
         flash(f"{row.name} is already on the team.", "info")
         return redirect(url_for("team.member", member_id=row.member_id))
@@ -251,19 +263,21 @@ def add_to_team(candidate_id: int):
         for key, level in assessments.proposed_member_levels(assessment).items():
             getattr(form, f"level_{key}").data = str(level)
     elif form.validate_on_submit():
-        try:
-            data = MemberCreate(**_hire_data(form, areas))
-            member = assessments.add_hire_to_team(
-                candidate_id, data, viewer=current_user, session=db
+        done = attempt(
+            form,
+            lambda: assessments.add_hire_to_team(
+                candidate_id,
+                MemberCreate(**_hire_data(form, areas)),
+                viewer=current_user,
+                session=db,
+            ),
+        )
+        if done.value is not None:
+            flash(
+                f"{done.value.name} joined the team; the coverage report now counts them.",
+                "success",
             )
-        except ValidationError as error:
-            apply_errors(form, pydantic_fields(error))
-        except (InvalidInput, Conflict) as error:
-            db.rollback()
-            show_service_error(form, error)
-        else:
-            flash(f"{member.name} joined the team; the coverage report now counts them.", "success")
-            return redirect(url_for("team.member", member_id=member.id))
+            return redirect(url_for("team.member", member_id=done.value.id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
         "candidates/hire.html", form=form, candidate=row, opening=opening, areas=areas

@@ -14,8 +14,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -27,12 +25,9 @@ from pydantic import ValidationError
 
 from hiring.access import ANY_ROLE, TEAM_EDITORS, allow
 from hiring.db import get_session
-from hiring.forms import apply_errors
-from hiring.openings import candidates as assessments
-from hiring.openings import service
+from hiring.openings import screens, service
 from hiring.openings.models import OPENING_STATUSES
 from hiring.openings.schemas import CandidateCreate, OpeningCreate, OpeningUpdate
-from hiring.openings.scorecards import revealed_candidates
 from hiring.pages.hiring_forms import (
     CANDIDATE_STATUS_NAMES,
     CandidateForm,
@@ -41,9 +36,10 @@ from hiring.pages.hiring_forms import (
     opening_form,
 )
 from hiring.pages.listing import page_args
+from hiring.pages.transaction import attempt
 from team import csvio
 from team.areas import list_areas
-from team.errors import Conflict, InvalidInput
+from team.errors import Conflict, Forbidden, InvalidInput
 from team.report import coverage_report
 from team.schemas import pydantic_fields
 
@@ -92,15 +88,6 @@ def _opening_data(form: OpeningForm) -> dict[str, Any]:
     }
 
 
-def _show_error(form: Any, error: InvalidInput | Conflict) -> None:
-    """A service error on the fields it names that the form has, else its message above."""
-    fields = {k: v for k, v in error.fields.items() if hasattr(form, k.split(".")[0])}
-    if fields:
-        apply_errors(form, fields)
-    else:
-        form.form_errors.append(error.message)
-
-
 def _form_page(form: OpeningForm, opening: Any, status: int) -> tuple[str, int]:
     """The new/edit opening page, with the coverage report's suggested target area."""
     db = get_session()
@@ -120,17 +107,16 @@ def new_opening():
     if request.method == "GET":
         form.target_area.data = coverage_report(session=db).weakest_area or ""
     elif form.validate_on_submit():
-        try:
-            data = OpeningCreate(**_opening_data(form))
-            opening = service.create_opening(data, viewer=current_user, session=db)
-        except ValidationError as error:
-            apply_errors(form, pydantic_fields(error))
-        except (InvalidInput, Conflict) as error:
-            db.rollback()
-            _show_error(form, error)
-        else:
-            flash(f"Opening “{opening.title}” created.", "success")
-            return redirect(url_for("openings.opening", opening_id=opening.id))
+        done = attempt(
+            form,
+            lambda: service.create_opening(
+                OpeningCreate(**_opening_data(form)), viewer=current_user, session=db
+            ),
+        )
+        if done.value is not None:
+            flash(f"Opening “{done.value.title}” created.", "success")
+            return redirect(url_for("openings.opening", opening_id=done.value.id))
+        return _form_page(form, None, done.status)
     return _form_page(form, None, 400 if form.errors else 200)
 
 
@@ -141,7 +127,7 @@ def edit_opening(opening_id: int):
     db = get_session()
     row = service.get_opening_row(opening_id, viewer=current_user, session=db)
     if not service.manages(row, current_user):
-        abort(403)
+        raise Forbidden()
     current = service.get_opening(opening_id, viewer=current_user, session=db)
     form = opening_form(list_areas(session=db), service.interviewers(session=db))
     if request.method == "GET":
@@ -151,21 +137,20 @@ def edit_opening(opening_id: int):
         form.version.data = str(row.version)
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
-        try:
-            data = OpeningUpdate(**_opening_data(form))
-            service.update_opening(
-                opening_id, data, viewer=current_user, session=db, expected_version=version
-            )
-        except ValidationError as error:
-            apply_errors(form, pydantic_fields(error))
-        except (InvalidInput, Conflict) as error:
-            db.rollback()
-            _show_error(form, error)
-            if isinstance(error, Conflict) and not error.fields:
-                return _form_page(form, current, 409)
-        else:
+        done = attempt(
+            form,
+            lambda: service.update_opening(
+                opening_id,
+                OpeningUpdate(**_opening_data(form)),
+                viewer=current_user,
+                session=db,
+                expected_version=version,
+            ),
+        )
+        if done.ok:
             flash("Changes saved.", "success")
             return redirect(url_for("openings.opening", opening_id=opening_id))
+        return _form_page(form, current, done.status)
     return _form_page(form, current, 400 if form.errors else 200)
 
 
@@ -177,32 +162,23 @@ def _detail_page(
     upload_problems: tuple[str, ...] = (),
     status: int = 200,
 ) -> tuple[str, int]:
-    """One opening: its panel and its candidates with levels and rubric verdicts.
-
-    An interviewer sees a candidate's levels only after submitting their own card for them:
-    the levels are the medians of the others' cards, which they may not see before.
-    """
-    db = get_session()
-    row = service.get_opening_row(opening_id, viewer=current_user, session=db)
+    """One opening: its panel and its candidates with levels and rubric verdicts, as this
+    viewer may see them (`screens.opening_detail` applies the independence rule)."""
     args = page_args(sorts={"name": None}, default_sort="name")
-    assessed, total = assessments.opening_candidates(
-        opening_id, session=db, limit=args.limit, offset=args.offset
+    screen = screens.opening_detail(
+        opening_id,
+        viewer=current_user,
+        session=get_session(),
+        limit=args.limit,
+        offset=args.offset,
     )
-    revealed = revealed_candidates(row, [a.candidate.id or 0 for a in assessed], current_user, db)
-    ranking = "ranking.show" in current_app.view_functions
     return render_template(
         "openings/detail.html",
-        opening=service.get_opening(opening_id, viewer=current_user, session=db),
-        row=row,
-        manager=service.manages(row, current_user),
-        panel={u.email: u for u in service.interviewers(session=db)},
-        areas=list_areas(session=db),
-        assessed=assessed,
-        revealed=revealed,
-        total=total,
+        screen=screen,
+        opening=screen.opening,
+        areas=screen.areas,
         args=args,
         statuses=CANDIDATE_STATUS_NAMES,
-        ranking_url=url_for("ranking.show", opening_id=opening_id) if ranking else None,
         candidate_form=candidate_form or CandidateForm(formdata=None),
         upload_form=upload_form or CandidateUploadForm(formdata=None),
         upload_problems=upload_problems,
@@ -224,18 +200,19 @@ def add_candidate(opening_id: int):
     form = CandidateForm()
     status = 400
     if form.validate_on_submit():
-        try:
-            data = CandidateCreate(name=form.name.data, email=form.email.data)
-            added = service.add_candidate(opening_id, data, viewer=current_user, session=db)
-        except ValidationError as error:
-            apply_errors(form, pydantic_fields(error))
-        except (InvalidInput, Conflict) as error:
-            db.rollback()
-            _show_error(form, error)
-            status = 409 if form.form_errors else 400
-        else:
-            flash(f"{added.name} added as a candidate.", "success")
+        done = attempt(
+            form,
+            lambda: service.add_candidate(
+                opening_id,
+                CandidateCreate(name=form.name.data, email=form.email.data),
+                viewer=current_user,
+                session=db,
+            ),
+        )
+        if done.value is not None:
+            flash(f"{done.value.name} added as a candidate.", "success")
             return redirect(url_for("openings.opening", opening_id=opening_id))
+        status = done.status
     return _detail_page(opening_id, candidate_form=form, status=status)
 
 
@@ -291,7 +268,7 @@ def upload_candidates(opening_id: int):
     db = get_session()
     row = service.get_opening_row(opening_id, viewer=current_user, session=db)
     if not service.manages(row, current_user):
-        abort(403)
+        raise Forbidden()
     form = CandidateUploadForm()
     problems: tuple[str, ...] = ()
     status = 400

@@ -20,7 +20,7 @@ import pytest
 from werkzeug.serving import make_server
 
 # The hiring factories, for journeys that start from an opening with candidates.
-from tests.hiring.conftest import make_candidate, make_opening  # noqa: F401
+from tests.hiring.conftest import make_candidate, make_opening, write_card  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

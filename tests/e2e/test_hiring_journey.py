@@ -45,7 +45,9 @@ def test_independent_cards_then_a_hire_moves_the_forecast(
     assert "Nadia Petrova" in page.content()  # an interviewer lands on the cards they owe
     page.goto(f"{live_server}/candidates/{nadia.id}/scorecard")
     _rate(page, {"research": "1", "engineering": "2", "data": "3"}, "Submit")
-    assert "Correct my card" in page.content()
+    page.get_by_role("button", name="Submit my card", exact=True).click()  # asked once
+    page.wait_for_load_state()
+    assert "Your card is submitted" in page.content()
     context.close()
 
     # Interviewer two, with only a draft, cannot see interviewer one's card.
@@ -58,6 +60,8 @@ def test_independent_cards_then_a_hire_moves_the_forecast(
     shot(page, "candidate-before-submitting")
     page.goto(f"{live_server}/candidates/{nadia.id}/scorecard")
     page.get_by_role("button", name="Submit", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Submit my card", exact=True).click()
     page.wait_for_load_state()
     page.goto(f"{live_server}/candidates/{nadia.id}")
     assert one.email in page.content()  # after submitting, the others' cards show
@@ -85,4 +89,50 @@ def test_independent_cards_then_a_hire_moves_the_forecast(
     assert "13 people" not in page.content() and "2 people" in page.content()
     assert float(after.split()[0]) < float(before.split()[0])
     shot(page, "coverage-after-hire")
+    context.close()
+
+
+def test_a_manager_on_their_own_panel_reads_only_what_their_cards_open(
+    windows,
+    live_server,
+    make_user,
+    make_member,
+    make_work_item,
+    make_opening,
+    make_candidate,
+    write_card,
+):
+    """The independence rule as the person it protects meets it: a hiring manager who also
+    interviews for their own opening sees the ranking without the candidates they have not
+    written a card for, listed apart, and each one appears once their card is in."""
+    make_member(name="Ada", levels={"research": 3, "engineering": 2, "data": 0})
+    make_work_item(area="data", points=20)
+    owner = make_user("hiring_manager", "interviewer", name="Hana Owner")
+    other = make_user("interviewer", name="Ines Other")
+    opening = make_opening(manager=owner, panel=[owner, other], title="Data engineer")
+    nadia = make_candidate(opening, name="Nadia Petrova")
+    omar = make_candidate(opening, name="Omar Haddad")
+    write_card(nadia, other, {"research": 1, "engineering": 2, "data": 4}, notes="Ines's notes")
+    write_card(omar, other, {"research": 1, "engineering": 1, "data": 3})
+    write_card(omar, owner, {"research": 1, "engineering": 1, "data": 3})
+
+    context, page = _log_in(windows, live_server, owner)
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server}/openings/{opening.id}/ranking")
+        ranked = page.locator("#ranking").inner_text()
+        assert "Omar Haddad" in ranked and "Nadia Petrova" not in ranked
+        hidden = page.locator("#hidden-candidates")
+        assert "Nadia Petrova" in hidden.inner_text() and "submit your card" in hidden.inner_text()
+        shot(page, f"ranking-owner-on-panel-{width}")
+    page.locator("#hidden-candidates").get_by_role("link", name="Nadia Petrova").click()
+    page.wait_for_load_state()
+    _rate(page, {"research": "1", "engineering": "2", "data": "3"}, "Submit")
+    shot(page, "submit-asked-once-390")
+    page.get_by_role("button", name="Submit my card", exact=True).click()
+    page.wait_for_load_state()
+    assert "Ines's notes" in page.content()  # the candidate page, the panel's cards open
+    page.goto(f"{live_server}/openings/{opening.id}/ranking")
+    assert "Nadia Petrova" in page.locator("#ranking").inner_text()
+    assert page.locator("#hidden-candidates").count() == 0
     context.close()

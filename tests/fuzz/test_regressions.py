@@ -30,7 +30,11 @@ def test_an_interviewer_reads_no_levels_before_submitting_their_own_card(
     opening = make_opening(manager=people["manager"], panel=[people["ada"], people["bo"]])
     candidate = make_candidate(opening)
     ada, bo = api_as(people["ada"]), api_as(people["bo"])
-    card = {"ratings": {"research": 4, "engineering": 1, "data": 1}, "submit": True}
+    card = {
+        "ratings": {"research": 4, "engineering": 1, "data": 1},
+        "recommendation": "yes",
+        "submit": True,
+    }
     assert ada.post(f"{API}/candidates/{candidate.id}/scorecards", json=card).status_code == 200
     unknown = {"research": None, "engineering": None, "data": None}
     hidden = {"passes": False, "verdict": "incomplete"}
@@ -43,7 +47,11 @@ def test_an_interviewer_reads_no_levels_before_submitting_their_own_card(
     draft = {"ratings": {"research": 2}, "submit": False}
     assert bo.post(f"{API}/candidates/{candidate.id}/scorecards", json=draft).status_code == 200
     assert bo.get(f"{API}/candidates/{candidate.id}").get_json()["levels"] == unknown
-    submit = {"ratings": {"research": 2, "engineering": 1, "data": 1}, "submit": True}
+    submit = {
+        "ratings": {"research": 2, "engineering": 1, "data": 1},
+        "recommendation": "yes",
+        "submit": True,
+    }
     assert bo.post(f"{API}/candidates/{candidate.id}/scorecards", json=submit).status_code == 200
     seen = bo.get(f"{API}/candidates/{candidate.id}").get_json()
     assert seen["levels"] == {"research": 3.0, "engineering": 1.0, "data": 1.0}

@@ -6,9 +6,13 @@ sessions with CSRF tokens) and the API (bearer tokens).
 The machine keeps its own model of every card (who, which candidate, each revision's ratings
 and whether it is submitted) and checks the app against it:
 
-- independence: an interviewer reads the others' cards for a candidate, and the levels made
-  from them, only after submitting their own card for that candidate; the hiring manager,
-  leadership and admins read submitted cards only; nobody reads another person's draft;
+- independence: a panelist reads the others' cards for a candidate, and the levels made from
+  them, only after submitting their own card for that candidate, whatever roles they hold (one
+  of them, `dual`, is also a hiring manager, and reads no ranking while on the panel); the
+  opening's hiring manager, leadership and admins read submitted cards only; nobody reads
+  another person's draft;
+- a card is submitted only with a recommendation and at least one area rated (422 from the API,
+  a form error on the page), and on the page only after the confirmation step;
 - the API and the pages show the same cards to the same person;
 - one submitted card per interviewer and candidate: submitting again is refused (409), and a
   correction is a new revision whose earlier revisions stay, all of them submitted.
@@ -39,7 +43,8 @@ from tests.fuzz.conftest import examples
 
 API = "/api/v1"
 AREAS = ("research", "engineering", "data")
-INTERVIEWERS = ("ivy", "jon", "kim")
+# Panelists; `dual` is a hiring manager too (not the opening's), who must fare like the others.
+INTERVIEWERS = ("ivy", "jon", "kim", "dual")
 OVERSEERS = ("manager", "leader", "admin")  # they read every submitted card, never a draft
 RECOMMENDATIONS = (None, "strong_no", "no", "yes", "strong_yes")
 CARDS_TABLE = re.compile(r'<table[^>]*id="cards"[^>]*>(.*?)</table>', re.S)
@@ -122,12 +127,18 @@ def test_independence_and_one_submitted_card(app, make_user, token_for, bearer):
         "manager": make_user("hiring_manager", email="manager@example.com"),
         "leader": make_user("leadership", email="leader@example.com"),
         "admin": make_user("admin", email="admin@example.com"),
-        **{name: make_user("interviewer", email=f"{name}@example.com") for name in INTERVIEWERS},
+        **{
+            name: make_user("interviewer", email=f"{name}@example.com")
+            for name in INTERVIEWERS
+            if name != "dual"
+        },
+        "dual": make_user("hiring_manager", "interviewer", email="dual@example.com"),
     }
     email = {name: user.email for name, user in people.items()}
     ids = {name: user.id for name, user in people.items()}
     apis = {name: bearer(token_for(user)) for name, user in people.items()}
     pages: dict[str, Any] = {}
+    model_opening: list[int] = [0]  # the current run's opening, for `check_reads`
     engine = app.extensions["engine"]
 
     def log_in(name: str) -> None:
@@ -155,6 +166,7 @@ def test_independence_and_one_submitted_card(app, make_user, token_for, bearer):
             )
             assert response.status_code == 201, response.get_json()
             self.opening = response.get_json()["id"]
+            model_opening[:] = [self.opening]
 
         @rule(name=st.sampled_from(sorted(people)))
         def log_in_again(self, name: str) -> None:
@@ -193,6 +205,7 @@ def test_independence_and_one_submitted_card(app, make_user, token_for, bearer):
         )
         def write_card(self, who, candidate, given, recommendation, submit, through_page):
             newest = self.model.newest(who, candidate)
+            blank = recommendation is None or all(given.get(a) is None for a in AREAS)
             if through_page:
                 url = f"/candidates/{candidate}/scorecard"
                 form = {f"rating_{a}": "" if given.get(a) is None else str(given[a]) for a in AREAS}
@@ -201,16 +214,23 @@ def test_independence_and_one_submitted_card(app, make_user, token_for, bearer):
                 form["submit_card" if submit else "save_draft"] = "x"
                 form["csrf_token"] = csrf_token(pages[who])
                 response = pages[who].post(url, data=form)
+                if submit and response.status_code == 302:
+                    # "Submit" saved the draft and asks once; the answer submits it.
+                    assert response.location == f"{url}/submit", response.location
+                    token = csrf_token(pages[who])
+                    response = pages[who].post(f"{url}/submit", data={"csrf_token": token})
                 stored = {a: given.get(a) for a in AREAS}  # the form sends every area
-                ok = 302
+                ok, refused = 302, 400
             else:
                 body = {"ratings": given, "recommendation": recommendation, "submit": submit}
                 response = apis[who].post(f"{API}/candidates/{candidate}/scorecards", json=body)
-                stored, ok = dict(given), 200
+                stored, ok, refused = dict(given), 200, 422
             if who not in self.model.panel:
                 assert response.status_code == 404, "a card was written off the panel"
             elif newest is not None and newest.submitted:
                 assert response.status_code == 409, "a submitted card was changed"
+            elif submit and blank:
+                assert response.status_code == refused, "a blank card was submitted"
             else:
                 assert response.status_code == ok, response.get_data(as_text=True)[:300]
                 card = Revision(stored, recommendation, submit)
@@ -295,6 +315,15 @@ def test_independence_and_one_submitted_card(app, make_user, token_for, bearer):
                 assert card["status"] == "submitted", f"{viewer} reads {who}'s draft"
         assert one.status_code == 200
         assert one.get_json()["levels"] == model.levels(viewer, candidate), (viewer, expected)
+        # The ranking: the opening's manager (off its panel), leadership and admins read all of
+        # it; a panelist who is also a hiring manager reads none (403), as do interviewers.
+        ranking = apis[viewer].get(f"{API}/openings/{model_opening[0]}/ranking")
+        if viewer in OVERSEERS:
+            assert ranking.status_code == 200, ranking.get_json()
+            ranked = {c["id"] for c in ranking.get_json()["candidates"]}
+            assert ranked == set(model.candidates) and ranking.get_json()["hidden"] == []
+        else:
+            assert ranking.status_code == 403, (viewer, ranking.get_json())
         # The page shows the same submitted cards, and hides the panel's levels until then.
         assert page.status_code == 200
         html = page.get_data(as_text=True)

@@ -71,7 +71,8 @@ def make_candidate(db: Session) -> Callable[..., Candidate]:
 
 @pytest.fixture
 def write_card(db: Session) -> Callable[..., Any]:
-    """write_card(candidate, interviewer, ratings, submit=True, ...) saves a card as that user."""
+    """write_card(candidate, interviewer, ratings, submit=True, ...) saves a card as that user
+    (a submitted card recommends "yes" unless told otherwise: submitting needs a recommendation)."""
 
     def write(
         candidate: Candidate,
@@ -81,6 +82,8 @@ def write_card(db: Session) -> Callable[..., Any]:
         submit: bool = True,
         **fields: Any,
     ):
+        if submit:
+            fields.setdefault("recommendation", "yes")
         data = ScorecardIn(ratings=ratings, submit=submit, **fields)
         card = scorecards.save_card(
             candidate.id or 0, data, viewer=viewer_of(interviewer, db), session=db

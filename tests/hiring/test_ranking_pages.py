@@ -120,7 +120,11 @@ def test_a_submitted_correction_moves_the_ranking_at_once(api, opening, db, make
     scorecards.revise_card(candidate_c.id, viewer=viewer, session=db)
     scorecards.save_card(
         candidate_c.id,
-        ScorecardIn(ratings={"research": 3, "engineering": 1, "data": 4}, submit=True),
+        ScorecardIn(
+            ratings={"research": 3, "engineering": 1, "data": 4},
+            recommendation="strong_yes",
+            submit=True,
+        ),
         viewer=viewer,
         session=db,
     )

@@ -62,6 +62,18 @@ def submitted(**overrides: str) -> dict[str, Any]:
     return data | {"submit_card": "Submit"}
 
 
+def submit_through_page(client, candidate_id: int, **overrides: str):
+    """Press "Submit" on the card form, then confirm on the page that asks once; the answer to
+    the confirmation (the card is a draft until then)."""
+    url = f"/candidates/{candidate_id}/scorecard"
+    response = post_form(client, url, submitted(**overrides))
+    assert response.status_code == 302, html(response)[:500]
+    assert response.location == f"{url}/submit"
+    question = html(client.get(f"{url}/submit"))
+    assert "Submitting is <strong>final</strong>" in question and 'id="confirm-submit"' in question
+    return post_form(client, f"{url}/submit", {})
+
+
 @pytest.fixture
 def panel(make_user, make_opening, make_candidate) -> dict[str, Any]:
     """An opening with its owner, two panel interviewers and one candidate."""
@@ -111,7 +123,10 @@ def test_draft_then_submit_then_read_only_then_refused(panel, client_for, db):
     assert re.search(r'id="rating_data".*?<option selected value="">', page, re.S)
     assert "Solid on papers.\nShaky on SQL.</textarea>" in page
     response = post_form(client, url, submitted(rating_data="1"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location == f"{url}/submit"
+    assert cards(db, candidate.id) == [(one.id, 1, False)]  # saved, not submitted before asking
+    response = post_form(client, f"{url}/submit", {})
+    assert response.status_code == 302 and response.location == f"/candidates/{candidate.id}"
     assert cards(db, candidate.id) == [(one.id, 1, True)]
     ratings = fresh(db).exec(select(ScorecardRating)).all()
     assert sorted(r.level for r in ratings if r.level is not None) == [1, 2, 3]
@@ -146,7 +161,7 @@ def test_correction_is_a_new_revision_and_the_old_stays(panel, write_card, clien
     page = html(client.get(url))
     assert re.search(r'id="rating_research".*?<option selected value="3">', page, re.S)
     assert "First</textarea>" in page
-    response = post_form(client, url, submitted(rating_research="4", notes="Corrected"))
+    response = submit_through_page(client, candidate.id, rating_research="4", notes="Corrected")
     assert response.status_code == 302
     assert cards(db, candidate.id) == [(one.id, 1, True), (one.id, 2, True)]
     history = card_history(candidate.id, viewer=viewer_of(one, fresh(db)), session=db)
@@ -239,8 +254,7 @@ def test_independence_on_the_candidate_page(panel, write_card, client_for):
     assert "level-4" not in opening_page and "You will see the panel's levels" in opening_page
     as_one = client_for(one)
     assert "Draft of two" not in html(as_one.get(url))
-    scorecard_url = f"{url}/scorecard"
-    assert post_form(as_two, scorecard_url, submitted(notes="Notes of two")).status_code == 302
+    assert submit_through_page(as_two, candidate.id, notes="Notes of two").status_code == 302
     page = html(as_two.get(url))
     assert "You will see the others' cards" not in page
     assert "Secret notes of one" in page and one.email in page and "Strong yes" in page

@@ -17,8 +17,8 @@ from hiring.accounts.models import User
 from hiring.openings import candidates, scorecards
 from hiring.openings.models import Scorecard, ScorecardRating
 from hiring.openings.schemas import OpeningUpdate, ScorecardIn
-from hiring.openings.service import Forbidden, update_opening
-from team.errors import Conflict, InvalidInput, NotFound
+from hiring.openings.service import update_opening
+from team.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.hiring.conftest import viewer_of
 
 
@@ -79,7 +79,10 @@ def _rows(db: Session) -> tuple[int, int]:
 
 
 def _save(db: Session, candidate_id: int, user: User, **fields: Any):
-    """Save a card through the service as `user`, as the pages and the API do."""
+    """Save a card through the service as `user`, as the pages and the API do (a submitted card
+    recommends "yes" unless told otherwise: submitting needs a recommendation)."""
+    if fields.get("submit"):
+        fields.setdefault("recommendation", "yes")
     data = ScorecardIn(**fields)
     return scorecards.save_card(candidate_id, data, viewer=viewer_of(user, db), session=db)
 

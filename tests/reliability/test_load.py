@@ -255,7 +255,7 @@ class SimulatedUser:
         candidate = self.rng.choice(left)
         self.carded.add(candidate)
         body = {"ratings": self.levels(), "recommendation": self.rng.choice(RECOMMENDATIONS)}
-        body |= {"notes": f"card {self.unique()}", "submit": True}
+        body |= {"notes": f"card {self.unique()}", "recommendation": "yes", "submit": True}
         self.post("api card submit", f"/api/v1/candidates/{candidate}/scorecards", json=body)
 
 
@@ -364,7 +364,11 @@ def test_many_interviewers_submit_cards(deployment: Deployment) -> None:
                 who, candidate = work.get_nowait()
             except queue.Empty:
                 return
-            body = {"ratings": {a: pick.randint(0, 4) for a in areas}, "submit": True}
+            body = {
+                "ratings": {a: pick.randint(0, 4) for a in areas},
+                "recommendation": "yes",
+                "submit": True,
+            }
             body |= {"recommendation": pick.choice(RECOMMENDATIONS), "notes": "independent"}
             headers = {"Authorization": f"Bearer {interviewers[who].token}"}
             url = f"{base}/api/v1/candidates/{candidate}/scorecards"
@@ -498,7 +502,12 @@ def test_draft_saved_while_submitting(deployment: Deployment) -> None:
     pairs = list(itertools.product(range(len(interviewers)), candidates))[:CARD_RACES]
     areas = deployment.area_keys()
     tally = Tally()
-    submitted = {"ratings": dict.fromkeys(areas, 4), "notes": "submitted", "submit": True}
+    submitted = {
+        "ratings": dict.fromkeys(areas, 4),
+        "recommendation": "yes",
+        "notes": "submitted",
+        "submit": True,
+    }
     draft = {"ratings": dict.fromkeys(areas, 1), "notes": "draft", "submit": False}
     outcomes: dict[tuple[int, int], dict[str, int]] = {}
     for who, candidate in pairs:

@@ -41,8 +41,9 @@ def _error(response, status: int, code: str) -> dict:
 
 
 def _card(client, candidate_id: int, ratings: dict, submit: bool = True) -> None:
-    """Save (and by default submit) a card through the API, as the client's user."""
-    body = {"ratings": ratings, "submit": submit}
+    """Save (and by default submit) a card through the API, as the client's user (recommending
+    "yes": submitting needs a recommendation)."""
+    body = {"ratings": ratings, "recommendation": "yes", "submit": submit}
     response = client.post(f"{API}/candidates/{candidate_id}/scorecards", json=body)
     assert response.status_code == 200, response.get_json()
 

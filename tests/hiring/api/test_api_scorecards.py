@@ -90,6 +90,7 @@ def test_a_draft_is_saved_and_reads_back_as_the_interviewers_own(
         "recommendation": "yes",
         "notes": "Strong on evals.\nAsk about pipelines.",
         "submitted_at": None,
+        "revised_after_panel": False,
     }
     assert client.get(cards_url).get_json() == {"items": [card], "total": 1}
     assert written() == (1, 3, 0)  # a draft is not audited
@@ -100,14 +101,14 @@ def test_saving_again_replaces_the_draft_and_submitting_makes_it_final(
 ):
     client = api_as(people["ada"])
     first = client.post(cards_url, json=CARD).get_json()
-    body = {"ratings": {"research": 4}, "recommendation": None, "submit": True}
+    body = {"ratings": {"research": 4}, "recommendation": "no", "submit": True}
     response = client.post(cards_url, json=body)
     assert response.status_code == 200, response.get_json()
     card = response.get_json()
     assert card["id"] == first["id"]
     assert card["status"] == "submitted"
     assert card["submitted_at"]
-    assert (card["ratings"], card["recommendation"], card["notes"]) == ({"research": 4}, None, "")
+    assert (card["ratings"], card["recommendation"], card["notes"]) == ({"research": 4}, "no", "")
     assert written() == (1, 1, 1)
     db.rollback()
     entry = db.exec(select(AuditEntry).where(AuditEntry.subject_type == "scorecard")).one()
@@ -144,7 +145,9 @@ def test_bad_ratings_are_refused_naming_the_area_and_write_nothing(
     client = api_as(people["ada"])
     draft = client.post(cards_url, json=CARD).get_json()
     before = written()
-    response = client.post(cards_url, json={"ratings": ratings, "submit": True})
+    response = client.post(
+        cards_url, json={"ratings": ratings, "recommendation": "yes", "submit": True}
+    )
     error = _error(response, 422, "validation_error")
     assert field in error["fields"], error
     assert written() == before
@@ -233,7 +236,12 @@ def test_interviewers_see_others_cards_only_after_submitting_their_own(
     assert _seen(cy, cards_url) == []
     for reader in (manager, api("leadership"), api("admin")):
         assert _seen(reader, cards_url) == [("ada@example.com", "submitted")]
-    assert bo.post(cards_url, json={"ratings": {"research": 2}, "submit": True}).status_code == 200
+    assert (
+        bo.post(
+            cards_url, json={"ratings": {"research": 2}, "recommendation": "yes", "submit": True}
+        ).status_code
+        == 200
+    )
     both = [("ada@example.com", "submitted"), ("bo@example.com", "submitted")]
     assert _seen(bo, cards_url) == both
     assert _seen(ada, cards_url) == both
@@ -246,7 +254,7 @@ def test_interviewers_see_others_cards_only_after_submitting_their_own(
 def test_a_submitted_card_shows_its_ratings_to_those_who_may_read_it(api_as, people, cards_url):
     ada, bo = api_as(people["ada"]), api_as(people["bo"])
     mine = ada.post(cards_url, json=CARD | {"submit": True}).get_json()
-    bo.post(cards_url, json={"ratings": {"data": 2}, "submit": True})
+    bo.post(cards_url, json={"ratings": {"data": 2}, "recommendation": "no", "submit": True})
     seen = {c["interviewer"]: c for c in bo.get(cards_url).get_json()["items"]}
     assert seen["ada@example.com"] == mine
     page = bo.get(f"{cards_url}?limit=1&offset=1").get_json()
