@@ -12,9 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from team.forecast import velocity_at
-from team.schemas import MemberPublic, WorkItemPublic
+
+if TYPE_CHECKING:  # Only their shapes: this module stays pure (no database at import).
+    from team.schemas import MemberPublic, WorkItemPublic
 
 
 @dataclass(frozen=True)
