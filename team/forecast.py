@@ -530,3 +530,122 @@ class _ExtraModel:
         if status != highspy.HighsModelStatus.kOptimal:
             raise ForecastError(f"the forecast solver failed: {status}")
         return np.asarray(self._highs.getSolution().col_value, dtype=float)
+
+
+# --- The forecast in calendar time (MODEL.md, "The forecast") ---------------------------------
+#
+# With capacities that change week by week, T is the least t with the demand feasible within
+# the capacity up to t, C[p](t). Feasibility at a whole week W is the timeless programme with
+# each person's fte replaced by C[p](W): its optimum `lambda` (the "weeks" of that programme,
+# now a multiple of the capacity up to W) is at most 1 exactly when the demand fits by W. It
+# only grows with W, so the least such W is found by bisection; inside week W-1 the capacity is
+# linear in t, so one more programme (least tau in [0, 1] with capacity C[p](W-1) + tau *
+# c[p][W-1]) gives T = W - 1 + tau. A single programme with a fractional "last week used" would
+# not be exact, since which week is the last one is itself what is being decided.
+#
+# Merging stays exact: two people with the same velocity in every area are one person with the
+# sum of their capacities, at any t (split any plan of the merged person in proportion to
+# C[p](t)), whatever their calendars; so a team merges by level profile alone.
+
+# lambda may exceed 1 by solver noise where the demand fits exactly at a week's end.
+_FEASIBLE = 1.0 + 1e-9
+
+
+@dataclass(frozen=True)
+class TimedForecast:
+    """Weeks to finish the planned work in calendar time: `weeks` is T (0.0 with no demand,
+    `math.inf` when it cannot be finished within the capacities given, i.e. the horizon)."""
+
+    weeks: float
+
+    @property
+    def finite(self) -> bool:
+        """Whether the work can be finished within the horizon."""
+        return math.isfinite(self.weeks)
+
+
+def forecast_in_time(
+    speeds: Sequence[Mapping[str, float]],
+    capacity: np.ndarray,
+    demand: Mapping[str, float],
+    points_per_week: float = DEFAULT_POINTS_PER_WEEK,
+) -> TimedForecast:
+    """T for people with these velocities per area (`velocity_at` of their levels) and these
+    capacities per week (`team.calendar.capacities`, one row each; its columns are the horizon).
+    """
+    if capacity.ndim != 2 or capacity.shape[0] != len(speeds):
+        raise ValueError("one row of capacities per person")
+    if np.any(capacity < 0) or not np.all(np.isfinite(capacity)):
+        raise ValueError("capacities are finite and never below 0")
+    _check_inputs([], demand, points_per_week)
+    work = _weeks_of_work(demand, points_per_week)
+    busy = [a for a, w in work.items() if w > 0]
+    if not busy:
+        return TimedForecast(0.0)
+    groups, rows = _merge_by_speed(speeds, capacity, busy)
+    cumulative = np.concatenate([np.zeros((len(rows), 1)), np.cumsum(rows, axis=1)], axis=1)
+    horizon = capacity.shape[1]
+
+    def fits(week: int) -> bool:
+        rates = [{a: cumulative[g, week] * v[a] for a in busy} for g, v in enumerate(groups)]
+        return _solve(rates, {a: work[a] for a in busy})[0] <= _FEASIBLE
+
+    if not fits(horizon):
+        return TimedForecast(math.inf)
+    low, high = 0, horizon  # fits(high); not fits(low), since work is due
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(middle):
+            high = middle
+        else:
+            low = middle
+    tau = _within_week(groups, cumulative[:, high - 1], rows[:, high - 1], work, busy)
+    return TimedForecast(high - 1 + tau)
+
+
+def _merge_by_speed(
+    speeds: Sequence[Mapping[str, float]], capacity: np.ndarray, busy: Sequence[str]
+) -> tuple[list[dict[str, float]], np.ndarray]:
+    """People with the same velocity in every busy area as one, with summed capacities."""
+    index: dict[tuple[float, ...], int] = {}
+    for v in speeds:
+        index.setdefault(tuple(v.get(a, 0.0) for a in busy), len(index))
+    rows = np.zeros((len(index), capacity.shape[1]))
+    for p, v in enumerate(speeds):
+        rows[index[tuple(v.get(a, 0.0) for a in busy)]] += capacity[p]
+    groups = [dict(zip(busy, key, strict=True)) for key in index]
+    return groups, rows
+
+
+def _within_week(
+    groups: list[dict[str, float]],
+    before: np.ndarray,
+    during: np.ndarray,
+    work: Mapping[str, float],
+    busy: Sequence[str],
+) -> float:
+    """The least tau in [0, 1] with the work feasible within `before + tau * during`.
+
+    Variables `[tau, x[pairs]...]`, the work scaled to sum to 1 (as in `_solve`) so that the
+    solver's absolute tolerances are relative.
+    """
+    total = sum(work[a] for a in busy)
+    pairs = [(g, a) for g, v in enumerate(groups) for a in busy if v[a] > 0]
+    row_of_area = {a: k for k, a in enumerate(busy)}
+    a_ub = np.zeros((len(busy) + len(groups), len(pairs) + 1))
+    for col, (g, a) in enumerate(pairs, start=1):
+        a_ub[row_of_area[a], col] = -groups[g][a]
+        a_ub[len(busy) + g, col] = 1.0
+    a_ub[len(busy) :, 0] = -during / total
+    b_ub = np.concatenate([-np.array([work[a] for a in busy]) / total, before / total])
+    cost = np.zeros(len(pairs) + 1)
+    cost[0] = 1.0
+    bounds = [(0.0, 1.0)] + [(0.0, None)] * len(pairs)
+    result = linprog(
+        cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs", options=_HIGHS_OPTIONS
+    )
+    if result.status == 2:  # infeasible by a hair: the bisection's week fits only at its end
+        return 1.0
+    if result.status != 0 or result.x is None:
+        raise ForecastError(f"the forecast solver failed: {result.message}")
+    return float(min(max(result.x[0], 0.0), 1.0))
