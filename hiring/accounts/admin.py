@@ -12,7 +12,6 @@ import secrets
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -30,7 +29,7 @@ from hiring.accounts.passwords import password_problems
 from hiring.db import get_session
 from hiring.forms import apply_errors
 from hiring.pages.listing import page_args
-from team.errors import Conflict, InvalidInput, NotFound
+from team.errors import Conflict, InvalidInput
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -92,10 +91,8 @@ def invite_user():
 
 
 def _user_or_404(user_id: int) -> User:
-    try:
-        return service.get_user(user_id, session=get_session())
-    except NotFound:
-        abort(404)
+    """The user, or NotFound (the app's handler answers 404)."""
+    return service.get_user(user_id, session=get_session())
 
 
 def _render_edit(user: User, form: EditUserForm, password_form: SetPasswordForm | None = None):
@@ -185,10 +182,7 @@ def revoke_token(user_id: int, token_id: int):
         flash("The form expired; try again.", "danger")
         return redirect(url_for("admin.edit_user", user_id=user_id))
     user = _user_or_404(user_id)
-    try:
-        token = service.revoke_token(user_id, token_id, session=get_session())
-    except NotFound:
-        abort(404)
+    token = service.revoke_token(user_id, token_id, session=get_session())  # NotFound: 404
     current_app.logger.warning(
         "admin %r revoked API token %s… (%r) of %r",
         current_user.email,

@@ -23,7 +23,7 @@ from hiring.accounts import service
 from hiring.accounts.forms import ChangePasswordForm, LoginForm, RevokeForm, TokenForm
 from hiring.db import get_session, write_intent
 from hiring.forms import apply_errors
-from team.errors import InvalidInput, NotFound
+from team.errors import InvalidInput
 from team.text import has_control
 
 bp = Blueprint("auth", __name__)
@@ -262,9 +262,6 @@ def revoke_token(token_id: int):
     if not RevokeForm().validate_on_submit():
         flash("The form expired; try again.", "danger")
         return redirect(url_for("auth.profile"))
-    try:
-        service.revoke_token(current_user.id, token_id, session=get_session())
-    except NotFound:
-        return render_template("errors/error.html", code=404, message="No such token."), 404
+    service.revoke_token(current_user.id, token_id, session=get_session())  # NotFound: 404
     flash("Token revoked.", "success")
     return redirect(url_for("auth.profile"))
