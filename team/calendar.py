@@ -21,7 +21,19 @@ import numpy as np
 
 WORKING_DAYS = 5
 
-__all__ = ["Calendar", "Person", "capacities", "mentor_of", "start_week", "working_days"]
+__all__ = [
+    "Calendar",
+    "Person",
+    "capacities",
+    "finish_date",
+    "mentor_load",
+    "mentor_of",
+    "onboarding_loads",
+    "own_capacity",
+    "start_date",
+    "start_week",
+    "working_days",
+]
 
 
 @dataclass(frozen=True)
@@ -141,6 +153,33 @@ def mentor_of(
     return min(established, key=lambda p: (-p.levels.get(area, 0.0), p.id))
 
 
+def own_capacity(person: Person, calendar: Calendar, weeks: int) -> np.ndarray:
+    """`fte * days[w] / 5 * ramp[w]`: a person's capacity before any onboarding load."""
+    days = working_days(person, calendar, weeks).astype(float)
+    return person.fte * days / WORKING_DAYS * _ramp(person, calendar, weeks)
+
+
+def mentor_load(
+    newcomer: Person, people: Sequence[Person], calendar: Calendar, areas: Sequence[str], weeks: int
+) -> tuple[int, np.ndarray] | None:
+    """Which of `people` (by index) mentors the newcomer, and the capacity it costs them in
+    each of the first `weeks` weeks (`mentoring_fte * days[mentor][w] / 5` in the newcomer's
+    first `mentoring_weeks` weeks, 0 elsewhere); None when nobody does."""
+    if calendar.mentoring_fte <= 0 or calendar.mentoring_weeks <= 0:
+        return None
+    mentor = mentor_of(newcomer, people, calendar, areas)
+    first = start_week(newcomer, calendar)
+    if mentor is None or first is None:
+        return None
+    low, high = max(first, 0), min(first + calendar.mentoring_weeks, weeks)
+    load = np.zeros(weeks)
+    if low < high:
+        days = working_days(mentor, calendar, weeks).astype(float)
+        load[low:high] = calendar.mentoring_fte * days[low:high] / WORKING_DAYS
+    index = next(i for i, p in enumerate(people) if p is mentor)
+    return index, load
+
+
 def capacities(
     people: Sequence[Person], calendar: Calendar, areas: Sequence[str], weeks: int
 ) -> np.ndarray:
@@ -150,27 +189,36 @@ def capacities(
     their mentor's capacity in each of their first `mentoring_weeks` weeks, whatever the
     mentor's fte; a capacity never goes below 0.
     """
-    days = np.array([working_days(p, calendar, weeks) for p in people], dtype=float)
-    days = days.reshape(len(people), weeks)
-    result = np.array(
-        [
-            p.fte * days[i] / WORKING_DAYS * _ramp(p, calendar, weeks)
-            for i, p in enumerate(people)
-        ]
-    ).reshape(len(people), weeks)
-    if calendar.mentoring_fte <= 0 or calendar.mentoring_weeks <= 0:
-        return result
-    row = {p.id: i for i, p in enumerate(people)}
+    result = np.array([own_capacity(p, calendar, weeks) for p in people]).reshape(
+        len(people), weeks
+    )
+    return np.maximum(result - onboarding_loads(people, calendar, areas, weeks), 0.0)
+
+
+def onboarding_loads(
+    people: Sequence[Person], calendar: Calendar, areas: Sequence[str], weeks: int
+) -> np.ndarray:
+    """Each person's onboarding load per week: the sum over the newcomers they mentor."""
+    loads = np.zeros((len(people), weeks))
     for newcomer in people:
-        mentor = mentor_of(newcomer, people, calendar, areas)
-        if mentor is None:
-            continue
-        first = start_week(newcomer, calendar)
-        assert first is not None  # a newcomer has a start date
-        low, high = max(first, 0), min(first + calendar.mentoring_weeks, weeks)
-        if low >= high:
-            continue
-        m = row[mentor.id]
-        load = calendar.mentoring_fte * days[m, low:high] / WORKING_DAYS
-        result[m, low:high] = np.maximum(result[m, low:high] - load, 0.0)
-    return result
+        found = mentor_load(newcomer, people, calendar, areas, weeks)
+        if found is not None:
+            loads[found[0]] += found[1]
+    return loads
+
+
+def finish_date(weeks: float, calendar: Calendar) -> date | None:
+    """The working day in which a forecast of `weeks` falls (MODEL.md, "Finish date"): counted
+    Monday to Friday from the plan start, in integers so that 3.0 is a Friday and never slips
+    into the next Monday. None with no work (0) or when it cannot be finished (inf)."""
+    if weeks == 0 or weeks != weeks or weeks == float("inf"):
+        return None
+    n = round(10**6 * weeks)
+    day = max(-(-WORKING_DAYS * n // 10**6) - 1, 0)
+    return calendar.monday(day // WORKING_DAYS) + timedelta(days=day % WORKING_DAYS)
+
+
+def start_date(weeks: float, calendar: Calendar) -> date:
+    """The working day on which something started at `weeks` after the plan start falls."""
+    day = WORKING_DAYS * round(10**6 * weeks) // 10**6
+    return calendar.monday(day // WORKING_DAYS) + timedelta(days=day % WORKING_DAYS)

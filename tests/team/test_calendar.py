@@ -17,7 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from team.calendar import Calendar, Person, capacities, mentor_of, start_week, working_days
+from team.calendar import (
+    Calendar,
+    Person,
+    capacities,
+    finish_date,
+    mentor_of,
+    start_date,
+    start_week,
+    working_days,
+)
 from team.forecast import (
     ForecastMember,
     forecast,
@@ -228,3 +237,31 @@ def test_no_demand_is_zero_and_past_the_horizon_is_infinite():
     assert math.isinf(forecast_in_time(speeds, np.ones((1, 4)), {"data": 21.0}).weeks)
     assert forecast_in_time(speeds, np.ones((1, 4)), {"data": 20.0}).weeks == pytest.approx(4.0)
     assert math.isinf(forecast_in_time(speeds, np.ones((1, 4)), {"research": 1.0}).weeks)
+
+
+@pytest.mark.parametrize(
+    ("weeks", "day"),
+    [
+        (2.4, MONDAY + timedelta(days=15)),  # the Tuesday of week 2
+        (3.0, MONDAY + timedelta(days=18)),  # the Friday of week 2, not the Monday after
+        (1.6, MONDAY + timedelta(days=9)),  # the Wednesday of week 1
+        (1e-9, MONDAY),  # rounds to 0 but is not 0: the plan start
+        (0.2, MONDAY),
+        (0.2000001, MONDAY),  # within the 1e-6 the finish date is counted in
+        (0.200001, MONDAY + timedelta(days=1)),
+        (5.0, MONDAY + timedelta(days=32)),
+    ],
+)
+def test_the_finish_date_is_the_working_day_in_which_t_falls(weeks, day):
+    assert finish_date(weeks, QUIET) == day
+
+
+def test_no_work_or_never_has_no_finish_date():
+    assert finish_date(0.0, QUIET) is None
+    assert finish_date(math.inf, QUIET) is None
+
+
+def test_a_start_at_t_is_the_working_day_it_falls_on():
+    assert start_date(0.0, QUIET) == MONDAY
+    assert start_date(1.0, QUIET) == MONDAY + timedelta(days=7)
+    assert start_date(1.6, QUIET) == MONDAY + timedelta(days=10)
