@@ -6,6 +6,10 @@ Pure, like `team.forecast` and `team.calendar`, which it joins: people become ca
 week (`team.calendar.capacities`), and `team.forecast.forecast_in_time` finds T exactly. The
 team's capacities are worked out once per question; a candidate changes only their own row and
 their mentor's, and candidates with the same levels, fte and dates share a solve.
+
+Every function takes `demand` as the areas in their display order, each with its open points:
+the order matters, since a newcomer's strongest area, and so their mentor, goes to the area
+listed first on a tie.
 """
 
 from __future__ import annotations

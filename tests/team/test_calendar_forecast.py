@@ -51,10 +51,12 @@ def test_pressure_is_the_forecast_with_a_strong_specialist_from_the_plan_start(
         if math.isinf(base):
             assert item.pressure_weeks is None
             continue
-        capacity = capacities(team, calendar, AREAS, calendar.horizon_weeks)
+        # The demand lists the areas in their display order (mentors' ties go by it).
+        areas = list(demand)
+        capacity = capacities(team, calendar, areas, calendar.horizon_weeks)
         row = working_days(Person(0, 1.0), calendar, calendar.horizon_weeks) / 5
-        speeds = [{a: velocity_at(p.levels.get(a, 0)) for a in AREAS} for p in team]
-        specialist = {a: (1.0 if a == item.area else 0.0) for a in AREAS}
+        speeds = [{a: velocity_at(p.levels.get(a, 0)) for a in areas} for p in team]
+        specialist = {a: (1.0 if a == item.area else 0.0) for a in areas}
         with_one = forecast_in_time([*speeds, specialist], np.vstack([capacity, row]), demand).weeks
         assert item.pressure_weeks == pytest.approx(max(base - with_one, 0.0), abs=1e-6)
 
