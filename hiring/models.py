@@ -12,6 +12,7 @@ from hiring.openings.models import (
 )
 from team.models import (
     Area,
+    Holiday,
     Member,
     MemberLevel,
     MemberSkill,
@@ -27,6 +28,7 @@ __all__ = [
     "Area",
     "AuditEntry",
     "Candidate",
+    "Holiday",
     "LoginSession",
     "Member",
     "MemberLevel",

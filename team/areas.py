@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlmodel import Session, col, func, select
 
 from team.errors import Conflict, InvalidInput, NotFound
 from team.levels import DEFAULT_AREAS, DEFAULT_POINTS_PER_WEEK, DEFAULT_VELOCITIES
-from team.models import Area, Settings, Skill
+from team.models import Area, Holiday, Settings, Skill
 from team.schemas import AreaPublic, SettingsPublic, SkillPublic
 from team.text import has_control
 
@@ -27,7 +28,10 @@ def seed_defaults(*, session: Session) -> None:
             session.add(Area(key=key, name=name, position=position))
     if session.get(Settings, 1) is None:
         velocities = dict(zip(_velocity_fields(), DEFAULT_VELOCITIES, strict=True))
-        session.add(Settings(id=1, points_per_week=DEFAULT_POINTS_PER_WEEK, **velocities))
+        settings = Settings(id=1, points_per_week=DEFAULT_POINTS_PER_WEEK)
+        for name, value in velocities.items():
+            setattr(settings, name, value)
+        session.add(settings)
     session.commit()
 
 
@@ -71,12 +75,25 @@ def get_settings(*, session: Session) -> Settings:
     return settings
 
 
+def holidays(*, session: Session) -> list[date]:
+    """The days nobody works (the setting `holidays`), oldest first."""
+    return [h.day for h in session.exec(select(Holiday).order_by(col(Holiday.day))).all()]
+
+
 def settings_public(*, session: Session) -> SettingsPublic:
     """Settings as the API shows them: velocities keyed by level."""
     settings = get_settings(session=session)
     return SettingsPublic(
         points_per_week=settings.points_per_week,
         velocity={str(level): v for level, v in enumerate(settings.velocities)},
+        plan_start=settings.plan_start,
+        holidays=holidays(session=session),
+        ramp_weeks=settings.ramp_weeks,
+        ramp_start=settings.ramp_start,
+        mentoring_fte=settings.mentoring_fte,
+        mentoring_weeks=settings.mentoring_weeks,
+        notice_weeks=settings.notice_weeks,
+        horizon_weeks=settings.horizon_weeks,
     )
 
 

@@ -5,7 +5,7 @@ public schemas (the SQLModel chain `XBase -> XCreate/XUpdate -> X(table) -> XPub
 No `from __future__ import annotations` here: it breaks SQLModel's relationship mapping.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -41,7 +41,9 @@ class Skill(SkillBase, table=True):
 
 
 class Settings(SQLModel, table=True):
-    """One row (id 1): the velocity table and points per week every report uses."""
+    """One row (id 1): the velocity table, points per week and the calendar every report uses
+    (MODEL.md, "The calendar"; defaults from what onboarding studies report: full speed after
+    about three months, a fifth of a mentor's time in the first two)."""
 
     id: int | None = Field(default=None, primary_key=True)
     points_per_week: float = Field(default=5.0, gt=0)
@@ -50,11 +52,24 @@ class Settings(SQLModel, table=True):
     velocity_2: float = Field(default=0.65)
     velocity_3: float = Field(default=1.00)
     velocity_4: float = Field(default=1.30)
+    plan_start: date | None = Field(default=None)  # None: the Monday of the current week
+    ramp_weeks: int = Field(default=12)
+    ramp_start: float = Field(default=0.25)
+    mentoring_fte: float = Field(default=0.2)
+    mentoring_weeks: int = Field(default=8)
+    notice_weeks: int = Field(default=4)
+    horizon_weeks: int = Field(default=520)
 
     @property
     def velocities(self) -> tuple[float, ...]:
         """The velocity of each level 0-4, in order."""
         return (self.velocity_0, self.velocity_1, self.velocity_2, self.velocity_3, self.velocity_4)
+
+
+class Holiday(SQLModel, table=True):
+    """A day nobody works (the setting `holidays`)."""
+
+    day: date = Field(primary_key=True)
 
 
 class Member(SQLModel, table=True):

@@ -7,6 +7,8 @@ that ids, versions or owners sent along are refused rather than silently written
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -187,6 +189,16 @@ class AreaPublic(BaseModel):
 class SettingsPublic(BaseModel):
     points_per_week: float
     velocity: dict[str, float]
+    plan_start: date | None = Field(description="A Monday; null: the Monday of this week.")
+    holidays: list[date] = Field(description="Days nobody works, oldest first.")
+    ramp_weeks: int = Field(description="Weeks until a newcomer works at full speed (0: at once).")
+    ramp_start: float = Field(description="A newcomer's share of full speed in their first week.")
+    mentoring_fte: float = Field(description="Share of a mentor's week a newcomer takes (0: none).")
+    mentoring_weeks: int = Field(description="A newcomer's weeks with a mentor.")
+    notice_weeks: int = Field(
+        description="Weeks after the plan start a candidate starts when nothing else is known."
+    )
+    horizon_weeks: int = Field(description="Work that takes longer cannot be finished.")
 
 
 # An error answer lists at most this many problems and shortens field names and messages, so
@@ -238,8 +250,45 @@ Velocities = Annotated[
 ]
 
 
+MAX_HOLIDAYS = 1000
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """JSON has no dates: an ISO `YYYY-MM-DD` string becomes one (the API validates strictly,
+    so nothing else turns into a date), and anything else is refused on its field."""
+    if isinstance(value, str):
+        if _ISO_DATE.fullmatch(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise PydanticCustomError("date", "must be a date like 2027-01-04")
+    return value
+
+
+# A date in the API: ISO text in, ISO text out.
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
 class SettingsUpdate(_Input):
-    """A change to the settings; velocities may be sent for some levels only."""
+    """A change to the settings; velocities may be sent for some levels only, and `holidays`
+    replaces the whole list. `plan_start: null` goes back to the Monday of the current week."""
 
     points_per_week: Annotated[float, Field(gt=0, le=1000)] | None = None
     velocity: Velocities | None = None
+    plan_start: IsoDate | None = None
+    holidays: (
+        Annotated[
+            list[IsoDate],
+            Field(max_length=MAX_HOLIDAYS, json_schema_extra={"uniqueItems": True}),
+            at_most(MAX_HOLIDAYS),
+        ]
+        | None
+    ) = None
+    ramp_weeks: Annotated[int, Field(ge=0, le=104)] | None = None
+    ramp_start: Annotated[float, Field(ge=0, le=1)] | None = None
+    mentoring_fte: Annotated[float, Field(ge=0, le=1)] | None = None
+    mentoring_weeks: Annotated[int, Field(ge=0, le=52)] | None = None
+    notice_weeks: Annotated[int, Field(ge=0, le=52)] | None = None
+    horizon_weeks: Annotated[int, Field(ge=1, le=1040)] | None = None

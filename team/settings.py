@@ -1,17 +1,30 @@
-"""Changing the settings every report uses: the velocity of each level and points per week."""
+"""Changing the settings every report uses: the velocity of each level, points per week and the
+calendar (plan start, holidays, ramp-up, mentoring, notice and horizon; MODEL.md)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 
+from sqlalchemy import delete
 from sqlmodel import Session
 
 from team.areas import get_settings
 from team.errors import InvalidInput
-from team.models import Settings
+from team.models import Holiday, Settings
 
 MIN_VELOCITY = 0.01
+
+# Each calendar setting: its type and inclusive range (API.md, "Time, plan and decisions").
+CALENDAR_RANGES: dict[str, tuple[type, float, float]] = {
+    "ramp_weeks": (int, 0, 104),
+    "ramp_start": (float, 0, 1),
+    "mentoring_fte": (float, 0, 1),
+    "mentoring_weeks": (int, 0, 52),
+    "notice_weeks": (int, 0, 52),
+    "horizon_weeks": (int, 1, 1040),
+}
 
 
 def settings_problems(points_per_week: float, velocities: Mapping[int, float]) -> dict:
@@ -39,21 +52,57 @@ def settings_problems(points_per_week: float, velocities: Mapping[int, float]) -
     return errors
 
 
+def calendar_problems(
+    plan_start: date | None, calendar: Mapping[str, float], holidays: Sequence[date] | None
+) -> dict[str, list[str]]:
+    """What is wrong with proposed calendar settings, by field (the pages' forms and the API
+    check shapes; this is the one place the rules live)."""
+    errors: dict[str, list[str]] = {}
+    if plan_start is not None and plan_start.weekday() != 0:
+        errors["plan_start"] = [f"must be a Monday ({plan_start:%A %d %B %Y} is not)"]
+    for name, value in calendar.items():
+        kind, low, high = CALENDAR_RANGES[name]
+        whole = kind is int and float(value).is_integer()
+        if not math.isfinite(value) or not low <= value <= high or (kind is int and not whole):
+            what = "a whole number" if kind is int else "a number"
+            errors[name] = [f"must be {what} from {low:g} to {high:g}"]
+    if holidays is not None and len(set(holidays)) != len(holidays):
+        errors["holidays"] = ["lists a day twice"]
+    return errors
+
+
 def update_settings(
     *,
     session: Session,
     points_per_week: float | None = None,
     velocities: Mapping[int, float] | None = None,
+    calendar: Mapping[str, float] | None = None,
+    plan_start: date | None = None,
+    clear_plan_start: bool = False,
+    holidays: Sequence[date] | None = None,
 ) -> Settings:
-    """Change points per week and/or velocities; a rule broken refuses the whole change."""
+    """Change any of the settings; a rule broken refuses the whole change (nothing written).
+
+    `calendar` maps names of CALENDAR_RANGES to values; `holidays`, when given, replaces the
+    list; `clear_plan_start` goes back to the Monday of the current week.
+    """
     settings = get_settings(session=session)
     proposed_ppw = settings.points_per_week if points_per_week is None else points_per_week
     proposed = dict(enumerate(settings.velocities)) | dict(velocities or {})
-    if errors := settings_problems(proposed_ppw, proposed):
+    errors = settings_problems(proposed_ppw, proposed)
+    errors |= calendar_problems(plan_start, calendar or {}, holidays)
+    if errors:
         raise InvalidInput(errors, "The settings were not changed.")
     settings.points_per_week = proposed_ppw
     for level, value in proposed.items():
         setattr(settings, f"velocity_{level}", value)
+    for name, value in (calendar or {}).items():
+        setattr(settings, name, CALENDAR_RANGES[name][0](value))
+    if plan_start is not None or clear_plan_start:
+        settings.plan_start = plan_start
+    if holidays is not None:
+        session.exec(delete(Holiday))
+        session.add_all(Holiday(day=day) for day in sorted(set(holidays)))
     session.add(settings)
     session.commit()
     return settings

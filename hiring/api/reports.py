@@ -15,7 +15,7 @@ from hiring.db import get_session
 from team.areas import settings_public
 from team.report import CoverageReport, coverage_report
 from team.schemas import SettingsPublic, SettingsUpdate
-from team.settings import update_settings
+from team.settings import CALENDAR_RANGES, update_settings
 
 
 class AreaCoveragePublic(BaseModel):
@@ -92,12 +92,27 @@ def get_coverage():
 @bp.patch("/settings")
 @allow("admin")
 @operation(
-    "Change the velocity table and/or points per week", body=SettingsUpdate, response=SettingsPublic
+    "Change the velocities, points per week or the calendar",
+    body=SettingsUpdate,
+    response=SettingsPublic,
 )
 def patch_settings():
     """Change settings; velocities that would not rise with the level are refused (422)."""
-    change = json_body(SettingsUpdate)
+    change = json_body(SettingsUpdate, nullable=("plan_start",))  # null: this week's Monday
     velocities = {int(level): value for level, value in (change.velocity or {}).items()}
+    calendar = {
+        name: getattr(change, name)
+        for name in CALENDAR_RANGES
+        if name in change.model_fields_set and getattr(change, name) is not None
+    }
     db = get_session()
-    update_settings(session=db, points_per_week=change.points_per_week, velocities=velocities)
+    update_settings(
+        session=db,
+        points_per_week=change.points_per_week,
+        velocities=velocities,
+        calendar=calendar,
+        plan_start=change.plan_start,
+        clear_plan_start="plan_start" in change.model_fields_set and change.plan_start is None,
+        holidays=change.holidays,
+    )
     return jsonify(settings_public(session=db).model_dump(mode="json"))

@@ -13,7 +13,8 @@ Checks that do not apply, and why:
   domains such as `.test`), velocities must rise with the level, CSV files must hold valid rows,
   and names and keys must not hold control characters after their ends are trimmed, and a card
   is submitted only with a recommendation and at least one area rated (`submit: true` makes
-  the other fields required, which the generated document does not say). And JSON
+  the other fields required, which the generated document does not say), and the plan start
+  is a Monday. And JSON
   Schema counts `2.0` as an integer, where the API, by design, takes only `2` for a level
   (tests/hiring/api/test_api_scorecards.py refuses `2.0`). So a 422
   is allowed for schema-valid data only when every problem it names is one of those
@@ -65,6 +66,7 @@ SEMANTIC = re.compile(
     r"|at least 1 character|may not be empty|is taken|already"
     r"|Input should be a valid integer"  # only a whole float (2.0) can be schema-valid and refused
     r"|before submitting"  # a card submitted needs a recommendation and one area rated
+    r"|must be a Monday"  # the plan start (a weekday is no JSON Schema format)
 )
 
 

@@ -110,6 +110,15 @@ def post_admin_settings(client, as_role):
         "velocity_2": "0.65",
         "velocity_3": "1",
         "velocity_4": "1.3",
+        # The calendar's fields, as the page sends them with their defaults.
+        "plan_start": "",
+        "holidays": "",
+        "ramp_weeks": "12",
+        "ramp_start": "0.25",
+        "mentoring_fte": "0.2",
+        "mentoring_weeks": "8",
+        "notice_weeks": "4",
+        "horizon_weeks": "520",
     }
 
     def post(**overrides):
@@ -158,3 +167,41 @@ def test_work_list_names_who_would_finish_each_ticket_soonest(
     # Fast: 2.6 / 1.3 = 2 days; Half: 2.6 / 0.65 = 4 days; Slow (2.6 / 0.35) is third.
     assert 'Fast <span class="text-secondary">2 d</span><br>Half' in html
     assert "Slow <span" not in html
+
+
+def test_the_calendar_settings_are_checked_saved_and_shown(db, post_admin_settings, client):
+    """Each calendar setting on the page: a bad value is an error on its field and nothing
+    is written; good ones are saved, holidays one a line, and shown again."""
+    from team.areas import get_settings, holidays
+
+    for bad, field in (
+        ({"plan_start": "2027-01-05"}, "plan_start"),  # a Tuesday
+        ({"horizon_weeks": "0"}, "horizon_weeks"),
+        ({"ramp_start": "1.5"}, "ramp_start"),
+        ({"mentoring_weeks": "53"}, "mentoring_weeks"),
+        ({"holidays": "2027-12-24\nChristmas"}, "holidays"),
+        ({"holidays": "2027-12-24\n2027-12-24"}, "holidays"),
+    ):
+        response = post_admin_settings(**bad)
+        assert response.status_code == 400, bad
+        assert f'is-invalid" id="{field}"' in response.get_data(as_text=True), bad
+        db.rollback()
+        assert get_settings(session=db).horizon_weeks == 520 and holidays(session=db) == []
+    response = post_admin_settings(
+        plan_start="2027-01-04",
+        holidays="2027-12-24\n\n2027-01-01",
+        ramp_weeks="0",
+        mentoring_fte="0",
+        horizon_weeks="104",
+    )
+    assert response.status_code == 302
+    db.rollback()
+    saved = get_settings(session=db)
+    assert (saved.plan_start.isoformat(), saved.ramp_weeks, saved.mentoring_fte) == (
+        "2027-01-04",
+        0,
+        0.0,
+    )
+    assert [d.isoformat() for d in holidays(session=db)] == ["2027-01-01", "2027-12-24"]
+    page = client.get("/admin/settings/").get_data(as_text=True)
+    assert "2027-01-01\n2027-12-24</textarea>" in page and 'value="2027-01-04"' in page

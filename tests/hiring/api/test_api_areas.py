@@ -39,4 +39,13 @@ def test_settings_give_points_per_week_and_velocity_by_level(api, role):
     assert response.get_json() == {
         "points_per_week": 5.0,
         "velocity": {"0": 0.10, "1": 0.35, "2": 0.65, "3": 1.00, "4": 1.30},
+        # The calendar's defaults (MODEL.md): the plan starts this week, no holidays.
+        "plan_start": None,
+        "holidays": [],
+        "ramp_weeks": 12,
+        "ramp_start": 0.25,
+        "mentoring_fte": 0.2,
+        "mentoring_weeks": 8,
+        "notice_weeks": 4,
+        "horizon_weeks": 520,
     }

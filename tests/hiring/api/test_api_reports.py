@@ -86,6 +86,17 @@ def test_admin_changes_settings_and_coverage_follows(api, two_people):
         ({"points_per_week": "5"}, "points_per_week"),
         ({"velocity": {"1": -1}}, "velocity.1"),
         ({"id": 2}, "id"),
+        ({"plan_start": "2027-01-06"}, "plan_start"),  # a Wednesday
+        ({"plan_start": "next monday"}, "plan_start"),
+        ({"horizon_weeks": 0}, "horizon_weeks"),
+        ({"horizon_weeks": 1041}, "horizon_weeks"),
+        ({"ramp_weeks": 2.5}, "ramp_weeks"),
+        ({"ramp_start": 1.01}, "ramp_start"),
+        ({"mentoring_fte": -0.1}, "mentoring_fte"),
+        ({"notice_weeks": 53}, "notice_weeks"),
+        ({"holidays": ["2027-12-24", "2027-12-24"]}, "holidays"),
+        ({"holidays": ["24/12/2027"]}, "holidays.0"),
+        ({"ramp_weeks": None}, "ramp_weeks"),
     ],
 )
 def test_bad_settings_are_refused_and_nothing_changes(api, db, body, field):
@@ -100,3 +111,33 @@ def test_bad_settings_are_refused_and_nothing_changes(api, db, body, field):
 
 def test_only_admins_patch_settings(api):
     assert api("hiring_manager").patch("/api/v1/settings", json={}).status_code == 403
+
+
+def test_admin_sets_the_calendar_and_null_clears_the_plan_start(api, db):
+    from team.areas import holidays
+
+    admin = api("admin")
+    body = {
+        "plan_start": "2027-01-04",
+        "holidays": ["2027-12-24", "2027-01-01"],
+        "ramp_weeks": 6,
+        "ramp_start": 0.5,
+        "mentoring_fte": 0,
+        "mentoring_weeks": 4,
+        "notice_weeks": 2,
+        "horizon_weeks": 104,
+    }
+    response = admin.patch("/api/v1/settings", json=body)
+    assert response.status_code == 200, response.get_json()
+    shown = response.get_json()
+    assert shown | {"holidays": sorted(body["holidays"])} == shown
+    assert {k: shown[k] for k in body} == body | {"holidays": ["2027-01-01", "2027-12-24"]}
+    assert admin.get("/api/v1/settings").get_json() == shown
+    # Sending one field changes only that one; null clears the plan start.
+    response = admin.patch("/api/v1/settings", json={"plan_start": None})
+    assert response.get_json()["plan_start"] is None
+    assert response.get_json()["ramp_weeks"] == 6
+    db.rollback()
+    assert [d.isoformat() for d in holidays(session=db)] == ["2027-01-01", "2027-12-24"]
+    response = admin.patch("/api/v1/settings", json={"holidays": []})
+    assert response.get_json()["holidays"] == []

@@ -106,6 +106,14 @@ MEMBER = {
 WORK_ITEM = {"title": "Count things", "area": "data", "points": "3", "status": "planned"}
 OPENING = {"title": "Numbers", "target_area": "", "headcount": "1", "status": "open"}
 SETTINGS = {"points_per_week": "5"} | {f"velocity_{lv}": str(lv) for lv in range(5)}
+SETTINGS |= {  # the calendar, as the page sends it
+    "ramp_weeks": "12",
+    "ramp_start": "0.25",
+    "mentoring_fte": "0.2",
+    "mentoring_weeks": "8",
+    "notice_weeks": "4",
+    "horizon_weeks": "520",
+}
 
 
 def routes(ids: dict[str, int]) -> dict[str, list[Route]]:
