@@ -97,8 +97,16 @@ def with_each(
     weeks = calendar.horizon_weeks
     raw = np.array([own_capacity(p, calendar, weeks) for p in team]).reshape(len(team), weeks)
     # The team's own onboarding loads, so that a capacity is clipped at 0 once, all loads in.
-    loads = onboarding_loads(team, calendar, areas, weeks)
+    capacity = np.maximum(raw - onboarding_loads(team, calendar, areas, weeks), 0.0)
     speeds = _speeds(team, areas, velocities)
+    # The team merged by speeds once (exact whatever the calendars: `team.forecast`), and its
+    # own T as where each search starts: a candidate moves it by a few weeks at most.
+    index: dict[tuple[float, ...], int] = {}
+    group_of = [index.setdefault(tuple(v[a] for a in areas), len(index)) for v in speeds]
+    rows = np.zeros((len(index), weeks))
+    np.add.at(rows, group_of, capacity)
+    groups = [dict(zip(areas, key, strict=True)) for key in index]
+    near = forecast_in_time(groups, rows, demand, points_per_week).weeks
     solved: dict[tuple[object, ...], float] = {}
     result = []
     for extra in extras:
@@ -107,15 +115,18 @@ def with_each(
         levels = tuple(extra.levels.get(a, 0.0) for a in areas)
         key = (levels, extra.fte, extra.start, extra.end, extra.absences)
         if key not in solved:
-            with_them = np.vstack([raw, own_capacity(extra, calendar, weeks)[None, :]])
-            extra_loads = np.vstack([loads, np.zeros(weeks)])
+            with_them = np.vstack([rows, own_capacity(extra, calendar, weeks)[None, :]])
             found = mentor_load(extra, [*team, extra], calendar, areas, weeks)
-            if found is not None:
-                extra_loads[found[0]] += found[1]
-            capacity = np.maximum(with_them - extra_loads, 0.0)
-            extra_speed = _speeds([extra], areas, velocities)
+            if found is not None:  # the mentor's capacity less this load too, never below 0
+                mentor, load = found
+                less = np.maximum(capacity[mentor] - load, 0.0) - capacity[mentor]
+                with_them[group_of[mentor]] += less
             solved[key] = forecast_in_time(
-                [*speeds, *extra_speed], capacity, demand, points_per_week
+                [*groups, *_speeds([extra], areas, velocities)],
+                with_them,
+                demand,
+                points_per_week,
+                near=near,
             ).weeks
         result.append(solved[key])
     return tuple(result)

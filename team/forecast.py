@@ -569,9 +569,14 @@ def forecast_in_time(
     capacity: np.ndarray,
     demand: Mapping[str, float],
     points_per_week: float = DEFAULT_POINTS_PER_WEEK,
+    near: float | None = None,
 ) -> TimedForecast:
     """T for people with these velocities per area (`velocity_at` of their levels) and these
     capacities per week (`team.calendar.capacities`, one row each; its columns are the horizon).
+
+    `near`, a guess of T (the team's own, when trying candidates), only shortens the search:
+    it starts there and widens in doubling steps before bisecting, and finds the same least
+    whole week, since whether the work fits only grows with the week.
     """
     if capacity.ndim != 2 or capacity.shape[0] != len(speeds):
         raise ValueError("one row of capacities per person")
@@ -590,9 +595,9 @@ def forecast_in_time(
         rates = [{a: cumulative[g, week] * v[a] for a in busy} for g, v in enumerate(groups)]
         return _solve(rates, {a: work[a] for a in busy})[0] <= _FEASIBLE
 
-    if not fits(horizon):
+    low, high = _bracket(fits, horizon, near)
+    if high > horizon:
         return TimedForecast(math.inf)
-    low, high = 0, horizon  # fits(high); not fits(low), since work is due
     while high - low > 1:
         middle = (low + high) // 2
         if fits(middle):
@@ -601,6 +606,25 @@ def forecast_in_time(
             low = middle
     tau = _within_week(groups, cumulative[:, high - 1], rows[:, high - 1], work, busy)
     return TimedForecast(high - 1 + tau)
+
+
+def _bracket(fits: Callable[[int], bool], horizon: int, near: float | None) -> tuple[int, int]:
+    """Weeks `low < high` with not fits(low) and fits(high) (fits(0) is false: work is due);
+    `high` is past the horizon when even the horizon does not fit."""
+    if near is None or not math.isfinite(near):
+        return (0, horizon) if fits(horizon) else (horizon, horizon + 1)
+    start = min(max(math.ceil(near), 1), horizon)
+    step = 1
+    if fits(start):
+        high = start
+        while high - step > 0 and fits(high - step):
+            high, step = high - step, step * 2
+        return max(high - step, 0), high
+    low = start
+    while low + step < horizon and not fits(low + step):
+        low, step = low + step, step * 2
+    high = min(low + step, horizon)
+    return (low, high) if fits(high) else (horizon, horizon + 1)
 
 
 def _merge_by_speed(

@@ -193,11 +193,12 @@ demands = st.fixed_dictionaries(
 
 
 @settings(max_examples=120, deadline=None)
-@given(people(), calendars(), demands)
-def test_the_forecast_in_time_is_the_least_t_by_definition(team, calendar, demand):
+@given(people(), calendars(), demands, st.none() | st.floats(min_value=-3, max_value=40))
+def test_the_forecast_in_time_is_the_least_t_by_definition(team, calendar, demand, near):
+    """Whatever guess `near` the search starts from, the same least t."""
     capacity = capacities(team, calendar, AREAS, calendar.horizon_weeks)
     speeds = [{a: velocity_at(p.levels.get(a, 0)) for a in AREAS} for p in team]
-    found = forecast_in_time(speeds, capacity, demand).weeks
+    found = forecast_in_time(speeds, capacity, demand, near=near).weeks
     wanted = reference_weeks(speeds, capacity, demand)
     if math.isinf(wanted):
         assert math.isinf(found)
@@ -266,3 +267,24 @@ def test_a_start_at_t_is_the_working_day_it_falls_on():
     assert start_date(0.0, QUIET) == MONDAY
     assert start_date(1.0, QUIET) == MONDAY + timedelta(days=7)
     assert start_date(1.6, QUIET) == MONDAY + timedelta(days=10)
+
+
+@settings(max_examples=100, deadline=None)
+@given(people(), calendars())
+def test_working_days_are_the_days_counted_one_by_one(team, calendar):
+    """The array arithmetic against MODEL.md's definition, day by day."""
+    for person in team:
+        wanted = []
+        for week in range(calendar.horizon_weeks):
+            monday = calendar.monday(week)
+            count = 0
+            for offset in range(5):
+                day = monday + timedelta(days=offset)
+                count += (
+                    (person.start is None or day >= person.start)
+                    and (person.end is None or day <= person.end)
+                    and day not in calendar.holidays
+                    and not any(low <= day <= high for low, high in person.absences)
+                )
+            wanted.append(count)
+        assert working_days(person, calendar, calendar.horizon_weeks).tolist() == wanted
