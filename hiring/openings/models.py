@@ -39,12 +39,18 @@ class Opening(SQLModel, table=True):
 
 
 class PanelSeat(SQLModel, table=True):
-    """An interviewer on an opening's panel."""
+    """An interviewer on an opening's panel, since when (None: seated before this was kept).
+
+    The time matters to the independence rule: someone who could read the opening's cards
+    off the panel (its manager, an admin, a leader) and is seated after a card came in may have
+    read it first, so their own card for that candidate is marked.
+    """
 
     __tablename__ = "panel_seat"
 
     opening_id: int = Field(foreign_key="opening.id", primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", primary_key=True, index=True)
+    seated_at: datetime | None = Field(default_factory=utcnow)
 
 
 class Candidate(SQLModel, table=True):

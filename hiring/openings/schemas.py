@@ -141,5 +141,7 @@ class ScorecardPublic(BaseModel):
     submitted_at: str | None
     revised_after_panel: bool = Field(
         default=False,
-        description="A correction submitted after another panelist's card was in.",
+        description="Its author could read another panelist's card first: a correction "
+        "submitted after another card was in, or a card by someone who could read the "
+        "opening's cards off its panel and was seated after another card came in.",
     )

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from hiring.accounts.models import User
 from hiring.openings import audit
@@ -23,6 +23,7 @@ from hiring.openings.service import (
     Viewer,
     get_candidate_row,
     get_opening_row,
+    manages,
 )
 from hiring.rubric import CardRatings
 from team.errors import Conflict, Forbidden, InvalidInput
@@ -179,6 +180,10 @@ def _check_can_write(candidate: Candidate, viewer: Viewer, session: Session) -> 
     check_on_panel(candidate.opening_id, viewer, session)
     if opening is None or opening.status != "open":
         raise Conflict("The opening is closed: its cards can no longer change.")
+    if candidate.status in DECIDED:
+        # Once the decision is made no card can change it, and the hire's team record (made
+        # from the panel's levels) is no longer a window on cards still to be written.
+        raise Conflict(f"{candidate.name} is {candidate.status}: their cards can no longer change.")
 
 
 def submission_problems(
@@ -237,6 +242,9 @@ def save_card(
     return _publish([card], session)[0]
 
 
+# Candidates on whom the decision is made: their cards are final.
+DECIDED = ("hired", "rejected")
+
 SUBMIT_RULE = "A card is submitted with a recommendation and at least one area rated."
 
 
@@ -262,26 +270,43 @@ def _submit(card: Scorecard, viewer: Viewer, session: Session) -> None:
     for the candidate was already in is marked: its author could read the panel first."""
     card.submitted_at = card.updated_at = utcnow()
     details = f"candidate {card.candidate_id}, revision {card.revision}"
+    card.after_panel = _could_read_first(card, viewer, session)
+    if card.after_panel:
+        details += (
+            ", revised after reading the panel"
+            if card.revision > 1
+            else ", written when the panel's cards were open to its author"
+        )
     if card.revision > 1:
-        card.after_panel = _others_submitted(card, session)
-        if card.after_panel:
-            details += ", revised after reading the panel"
         details += "; changed: " + (", ".join(_changes(card, session)) or "nothing")
     session.add(card)
     action = "scorecard.submit" if card.revision == 1 else "scorecard.revise"
     audit.record(session, viewer, action, "scorecard", card.id, details)
 
 
-def _others_submitted(card: Scorecard, session: Session) -> bool:
-    """Whether another interviewer's card for the candidate was submitted before this one."""
-    found = session.exec(
-        select(Scorecard.id).where(
-            Scorecard.candidate_id == card.candidate_id,
-            Scorecard.interviewer_id != card.interviewer_id,
-            col(Scorecard.submitted_at).is_not(None),
-        )
-    ).first()
-    return found is not None
+def _could_read_first(card: Scorecard, viewer: Viewer, session: Session) -> bool:
+    """Whether the card's author could read another panelist's card for the candidate before
+    submitting this one: a correction (they submitted before, so they read the panel) when
+    another card is in; or any card by someone who could read the opening's cards off its
+    panel (its manager, an admin, a leader), seated after another card came in."""
+    others = select(func.min(Scorecard.submitted_at)).where(
+        Scorecard.candidate_id == card.candidate_id,
+        Scorecard.interviewer_id != card.interviewer_id,
+        col(Scorecard.submitted_at).is_not(None),
+    )
+    first_other = session.exec(others).one()
+    if first_other is None:
+        return False
+    if card.revision > 1:
+        return True
+    candidate = session.get(Candidate, card.candidate_id)
+    opening = session.get(Opening, candidate.opening_id) if candidate else None
+    if opening is None:
+        return False
+    reader = viewer.has_role("admin", "leadership") or manages(opening, viewer)
+    seat = session.get(PanelSeat, (opening.id, card.interviewer_id))
+    seated_at = seat.seated_at if seat else None
+    return reader and seated_at is not None and seated_at > first_other
 
 
 def _changes(card: Scorecard, session: Session) -> list[str]:

@@ -192,8 +192,9 @@ def _area_id(key: str | None, session: Session) -> int | None:
     return area.id
 
 
-def _set_panel(opening: Opening, emails: Sequence[str], session: Session) -> None:
-    """Seat exactly these interviewers; every email must be an active interviewer."""
+def _set_panel(opening: Opening, emails: Sequence[str], session: Session) -> str:
+    """Seat exactly these interviewers; every email must be an active interviewer. Seats kept
+    keep their time (`PanelSeat.seated_at`); returns who was added and removed, for the log."""
     wanted = sorted({e.lower() for e in emails})
     users = session.exec(
         select(User).where(
@@ -208,9 +209,25 @@ def _set_panel(opening: Opening, emails: Sequence[str], session: Session) -> Non
     missing = [e for e in wanted if e not in found]
     if missing:
         raise InvalidInput({"panel": [f"{e} is not an active interviewer" for e in missing]})
-    session.exec(delete(PanelSeat).where(col(PanelSeat.opening_id) == opening.id))
-    for email in wanted:
+    seated = dict(
+        session.exec(
+            select(PanelSeat.user_id, User.email)
+            .join(User, col(User.id) == PanelSeat.user_id)
+            .where(PanelSeat.opening_id == opening.id)
+        ).all()
+    )
+    leaving = {user_id: email for user_id, email in seated.items() if email not in found}
+    if leaving:
+        session.exec(
+            delete(PanelSeat).where(
+                col(PanelSeat.opening_id) == opening.id, col(PanelSeat.user_id).in_(leaving)
+            )
+        )
+    joining = [email for email in wanted if found[email] not in seated]
+    for email in joining:
         session.add(PanelSeat(opening_id=opening.id or 0, user_id=found[email] or 0))
+    changes = [f"+{email}" for email in joining] + [f"-{e}" for e in sorted(leaving.values())]
+    return "panel " + " ".join(changes) if changes else ""
 
 
 def create_opening(data: OpeningCreate, *, viewer: Viewer, session: Session) -> OpeningPublic:
@@ -254,8 +271,7 @@ def update_opening(
         setattr(opening, field, value)
     if "target_area" in data.model_fields_set:
         opening.target_area_id = _area_id(data.target_area, session)
-    if data.panel is not None:
-        _set_panel(opening, data.panel, session)
+    panel_change = _set_panel(opening, data.panel, session) if data.panel is not None else ""
     opening.version += 1
     opening.updated_at = utcnow()
     session.add(opening)
@@ -265,7 +281,7 @@ def update_opening(
         "opening.update",
         "opening",
         opening.id,
-        ", ".join(sorted(data.model_fields_set)),
+        "; ".join(filter(None, [", ".join(sorted(data.model_fields_set)), panel_change])),
     )
     session.commit()
     return get_opening(opening_id, viewer=viewer, session=session)

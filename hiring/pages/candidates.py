@@ -223,8 +223,8 @@ def revise_card(candidate_id: int):
     scorecards.revise_card(candidate_id, viewer=current_user, session=get_session())
     flash(
         "A new draft of your card is open. Your submitted card stays in the history, "
-        "and still counts until you submit the correction. Since you have read the panel's "
-        "cards, the correction will be marked as made after reading them.",
+        "and still counts until you submit the correction. If others' cards are in, the "
+        "correction is marked as made after reading them.",
         "info",
     )
     return redirect(url_for("candidates.scorecard", candidate_id=candidate_id))

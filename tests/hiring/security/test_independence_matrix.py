@@ -23,8 +23,10 @@ from sqlmodel import select
 
 from hiring.accounts import service as accounts
 from hiring.accounts.models import User
-from hiring.openings.models import AuditEntry, Scorecard
+from hiring.openings import service
+from hiring.openings.models import AuditEntry, PanelSeat, Scorecard
 from tests.conftest import post_form
+from tests.hiring.conftest import viewer_of
 
 SECRET = "Marker-of-the-writers-notes"
 API = "/api/v1"
@@ -356,3 +358,69 @@ def test_every_route_naming_the_opening_or_candidate_keeps_x_back_from_a_panelis
             assert f"candidate {x.id}," not in body, url
         walked += 1
     assert walked >= 12  # the walk found the routes (a broken walk must not pass)
+
+
+def test_stepping_off_the_panel_to_read_marks_the_card_written_after(world, api, db):
+    """The review's third way round: the owner steps off their panel, reads the cards, steps
+    back on and writes. They may (off the panel they are a reader), but their card says so,
+    and the log names who left and joined the panel."""
+    owner = world["people"]["owner on panel"]
+    opening = world["opening"]
+    x, y = world["worlds"][opening.id]
+    client = api(owner)
+    seated = sorted(opening.panel)
+    off = [email for email in seated if email != owner.email]
+    assert client.patch(f"{API}/openings/{opening.id}", json={"panel": off}).status_code == 200
+    levels = client.get(f"{API}/candidates/{x.id}").get_json()["levels"]
+    assert levels["research"] == 4  # off the panel, the owner reads everything
+    assert client.patch(f"{API}/openings/{opening.id}", json={"panel": seated}).status_code == 200
+    card = {"ratings": {"research": 4}, "recommendation": "yes", "submit": True}
+    written = client.post(f"{API}/candidates/{x.id}/scorecards", json=card).get_json()
+    assert written["revision"] == 1 and written["revised_after_panel"] is True
+    # Y had no card in when they came back: nothing to read first, nothing to mark.
+    fresh = client.post(f"{API}/candidates/{y.id}/scorecards", json=card).get_json()
+    assert fresh["revised_after_panel"] is False
+    db.rollback()
+    log = [
+        e.details
+        for e in db.exec(select(AuditEntry).where(AuditEntry.action == "opening.update")).all()
+    ]
+    assert log == [f"panel; panel -{owner.email}", f"panel; panel +{owner.email}"]
+
+
+def test_seats_kept_keep_their_time_and_a_panelist_seated_from_the_start_is_not_marked(
+    world, api, db, write_card
+):
+    owner = world["people"]["owner on panel"]
+    opening = world["opening"]
+    x, _ = world["worlds"][opening.id]
+    seats = select(PanelSeat).where(PanelSeat.opening_id == opening.id)
+    before = {s.user_id: s.seated_at for s in db.exec(seats).all()}
+    db.rollback()
+    panel = sorted(opening.panel) + [world["people"]["interviewer off panel"].email]
+    response = api(owner).patch(f"{API}/openings/{opening.id}", json={"panel": panel})
+    assert response.status_code == 200
+    after = {s.user_id: s.seated_at for s in db.exec(seats).all()}
+    assert len(after) == len(before) + 1  # one joined; everyone else kept their seat and time
+    assert all(after[user] == before[user] for user in before)
+    db.rollback()
+    write_card(x, owner, {"research": 2})  # seated from the start, before the writer's card
+    mine = db.exec(select(Scorecard).where(Scorecard.interviewer_id == owner.id)).all()
+    assert [c.after_panel for c in mine if c.candidate_id == x.id] == [False]
+
+
+@pytest.mark.parametrize("decided", ["hired", "rejected"])
+def test_no_card_changes_once_the_decision_is_made(decided, world, api, db):
+    """A hire's team record is made of the panel's levels: once a candidate is decided, no
+    card can be written, so no card can follow what the team pages show."""
+    panelist = world["people"]["panelist"]
+    owner = world["people"]["owner off panel"]
+    opening = world["twin"]
+    x, _ = world["worlds"][opening.id]
+    service.set_status(x.id, decided, viewer=viewer_of(owner, db), session=db)
+    db.commit()
+    card = {"ratings": {"research": 2}, "recommendation": "no", "submit": True}
+    response = api(panelist).post(f"{API}/candidates/{x.id}/scorecards", json=card)
+    assert response.status_code == 409
+    assert decided in response.get_json()["error"]["message"]
+    assert db.exec(select(Scorecard).where(Scorecard.interviewer_id == panelist.id)).all() == []
