@@ -90,6 +90,13 @@ class Shared:
             which.append(value)
 
 
+def on_panel(n: int) -> bool:
+    """Every fifth user (1, 6, 11, ...) reads the opening off its panel, as its readers do;
+    the rest sit on the panel and write cards. The independence rule gives the ranking only
+    to readers and to the opening's own manager (user 0): another panelist gets 403 there."""
+    return n % 5 != 1
+
+
 class SimulatedUser:
     """A logged-in person who mostly reads pages and sometimes changes something.
 
@@ -158,7 +165,8 @@ class SimulatedUser:
         return response
 
     def view(self) -> None:
-        pages = [*self.PAGES, f"/openings/{self.shared.opening}/ranking"]
+        ranking = f"/openings/{self.shared.opening}/ranking"
+        pages = [*self.PAGES, ranking] if self.n == 0 or not on_panel(self.n) else self.PAGES
         assert self.browser is not None
         page = self.rng.choice(pages)
         self.check("page", request(self.tally, "page", self.browser, "GET", self.base + page))
@@ -256,7 +264,7 @@ class SimulatedUser:
 
     def api_card_submit(self) -> None:
         left = [c for c in self.shared.candidates if c not in self.carded]
-        if not left:
+        if not left or not on_panel(self.n):
             return self.api_candidate_add()
         candidate = self.rng.choice(left)
         self.carded.add(candidate)
@@ -275,7 +283,8 @@ def test_mixed_load(deployment: Deployment) -> None:
     servers = start_servers(deployment)
     skills = deployment.add_skills()
     accounts = deployment.seed_users(USERS, ["admin", "hiring_manager", "interviewer"], "user")
-    opening, *candidates = open_role(servers[0].url, accounts[0], accounts, SHARED_CANDIDATES)
+    panel = [account for n, account in enumerate(accounts) if on_panel(n)]
+    opening, *candidates = open_role(servers[0].url, accounts[0], panel, SHARED_CANDIDATES)
     shared = Shared(opening, deployment.area_keys(), skills, candidates)
     tally = Tally()
     start = threading.Barrier(USERS + 1)
