@@ -57,6 +57,13 @@ class Sight:
         return not self.reads(candidate_id)
 
 
+def reads_off_panel(opening: Opening, viewer: Viewer) -> bool:
+    """Whether the viewer reads every card of the opening whenever they are off its panel:
+    admins, leadership, and the opening's own hiring manager."""
+    owner = opening.hiring_manager_id == viewer.id and viewer.has_role("hiring_manager")
+    return viewer.has_role("admin", "leadership") or owner
+
+
 def sight(opening: Opening, viewer: Viewer, session: Session) -> Sight:
     """The viewer's sight of an opening they may see (the caller has checked that): two
     queries whatever the number of candidates."""
@@ -77,7 +84,7 @@ def sight(opening: Opening, viewer: Viewer, session: Session) -> Sight:
             ).all()
         )
     owner = opening.hiring_manager_id == viewer.id
-    may_rank = viewer.has_role(*RANK_ROLES) and (not on_panel or owner)
+    may_rank = reads_off_panel(opening, viewer) and (not on_panel or owner)
     return Sight(opening_id=opening_id, on_panel=on_panel, may_rank=may_rank, submitted=submitted)
 
 

@@ -16,14 +16,13 @@ from sqlmodel import Session, col, func, select
 
 from hiring.accounts.models import User
 from hiring.openings import audit
-from hiring.openings.independence import sight
+from hiring.openings.independence import reads_off_panel, sight
 from hiring.openings.models import Candidate, Opening, PanelSeat, Scorecard, ScorecardRating
 from hiring.openings.schemas import ScorecardIn, ScorecardPublic
 from hiring.openings.service import (
     Viewer,
     get_candidate_row,
     get_opening_row,
-    manages,
 )
 from hiring.rubric import CardRatings
 from team.errors import Conflict, Forbidden, InvalidInput
@@ -303,7 +302,7 @@ def _could_read_first(card: Scorecard, viewer: Viewer, session: Session) -> bool
     opening = session.get(Opening, candidate.opening_id) if candidate else None
     if opening is None:
         return False
-    reader = viewer.has_role("admin", "leadership") or manages(opening, viewer)
+    reader = reads_off_panel(opening, viewer)
     seat = session.get(PanelSeat, (opening.id, card.interviewer_id))
     seated_at = seat.seated_at if seat else None
     return reader and seated_at is not None and seated_at > first_other

@@ -21,6 +21,13 @@ from team.settings import CALENDAR_RANGES, update_settings
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 
 
+def _range(name: str) -> NumberRange:
+    """The browser's first check of a calendar setting: its range from team.settings, the one
+    place it is stated (the service checks it again)."""
+    _kind, low, high = CALENDAR_RANGES[name]
+    return NumberRange(min=low, max=high)
+
+
 class SettingsForm(FlaskForm):
     points_per_week = DecimalField(
         "Points per week",
@@ -28,8 +35,7 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=0.01, max=1000)],
         description="The points a strong, full-time person finishes in a week.",
     )
-    # The calendar (MODEL.md): ranges are the service's rules, repeated here only as the
-    # browser's first check; `calendar_problems` decides.
+    # The calendar (MODEL.md): ranges come from team.settings; `calendar_problems` decides.
     plan_start = DateField(
         "Plan start",
         validators=[Optional()],
@@ -44,36 +50,36 @@ class SettingsForm(FlaskForm):
     )
     ramp_weeks = IntegerField(
         "Ramp-up weeks",
-        validators=[InputRequired(), NumberRange(min=0, max=104)],
+        validators=[InputRequired(), _range("ramp_weeks")],
         description="Weeks until a newcomer works at full speed; 0 turns ramp-up off.",
     )
     ramp_start = DecimalField(
         "Speed in the first week",
         places=None,
-        validators=[InputRequired(), NumberRange(min=0, max=1)],
+        validators=[InputRequired(), _range("ramp_start")],
         description="A newcomer's share of full speed in their first week, from 0 to 1.",
     )
     mentoring_fte = DecimalField(
         "Mentor's time",
         places=None,
-        validators=[InputRequired(), NumberRange(min=0, max=1)],
+        validators=[InputRequired(), _range("mentoring_fte")],
         description="The share of a week a newcomer's mentor spends showing them around; "
         "0 turns it off.",
     )
     mentoring_weeks = IntegerField(
         "Mentoring weeks",
-        validators=[InputRequired(), NumberRange(min=0, max=52)],
+        validators=[InputRequired(), _range("mentoring_weeks")],
         description="How many of a newcomer's first weeks their mentor gives that time.",
     )
     notice_weeks = IntegerField(
         "Notice weeks",
-        validators=[InputRequired(), NumberRange(min=0, max=52)],
+        validators=[InputRequired(), _range("notice_weeks")],
         description="When a candidate has no date of their own or of the opening, they are "
         "assumed to start this many weeks after the plan start.",
     )
     horizon_weeks = IntegerField(
         "Horizon in weeks",
-        validators=[InputRequired(), NumberRange(min=1, max=1040)],
+        validators=[InputRequired(), _range("horizon_weeks")],
         description="Work that would take longer than this reads as “cannot be finished”.",
     )
 
