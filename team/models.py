@@ -83,6 +83,10 @@ class Member(SQLModel, table=True):
     email: str = Field(max_length=254, unique=True, index=True)
     title: str = Field(default="", max_length=120)
     fte: float = Field(default=1.0)
+    # The calendar (MODEL.md): their first and last working days; None: on the team before the
+    # plan start, and staying. `left_at` is different: marked as left, counted nowhere today.
+    start_date: date | None = Field(default=None)
+    end_date: date | None = Field(default=None)
     left_at: datetime | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -108,6 +112,17 @@ class MemberSkill(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", primary_key=True)
     skill_id: int = Field(foreign_key="skill.id", primary_key=True)
     level: int = Field(ge=0, le=4)
+
+
+class Absence(SQLModel, table=True):
+    """Days a member does not work (leave, parental leave, a conference): `start` to `end`,
+    both included."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    start: date
+    end: date
+    note: str = Field(default="", max_length=200)
 
 
 class RatingChange(SQLModel, table=True):

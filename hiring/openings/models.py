@@ -5,7 +5,7 @@ new revision), every status change and decision is a row, and the audit log reco
 No `from __future__ import annotations` here: it breaks SQLModel's mapping.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -33,6 +33,8 @@ class Opening(SQLModel, table=True):
     headcount: int = Field(default=1)
     status: str = Field(default="open", max_length=20, index=True)
     hiring_manager_id: int = Field(foreign_key="app_user.id", index=True)
+    # When a hire for it would start (MODEL.md, "Start"); None: `notice_weeks` after the plan start.
+    start_date: date | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
@@ -67,6 +69,8 @@ class Candidate(SQLModel, table=True):
     email: str = Field(max_length=254)
     status: str = Field(default="applied", max_length=20, index=True)
     member_id: int | None = Field(default=None, foreign_key="member.id")
+    # The first day they could start (MODEL.md, "Start"); None: the opening's start date.
+    available_from: date | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
