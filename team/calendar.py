@@ -24,10 +24,12 @@ WORKING_DAYS = 5
 __all__ = [
     "Calendar",
     "Person",
+    "candidate_start",
     "capacities",
     "finish_date",
     "mentor_load",
     "mentor_of",
+    "monday_of",
     "onboarding_loads",
     "own_capacity",
     "start_date",
@@ -221,3 +223,26 @@ def start_date(weeks: float, calendar: Calendar) -> date:
     """The working day on which something started at `weeks` after the plan start falls."""
     day = WORKING_DAYS * round(10**6 * weeks) // 10**6
     return calendar.monday(day // WORKING_DAYS) + timedelta(days=day % WORKING_DAYS)
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the week `day` falls in."""
+    return day - timedelta(days=day.weekday())
+
+
+def candidate_start(
+    available_from: date | None,
+    opening_start: date | None,
+    calendar: Calendar,
+    notice_weeks: int,
+) -> date:
+    """When a candidate would start (MODEL.md, "Start"): their `available_from`, else the
+    opening's start date, else `notice_weeks` weeks after the plan start; never before the
+    plan start (a date in the past means the plan start)."""
+    if available_from is not None:
+        chosen = available_from
+    elif opening_start is not None:
+        chosen = opening_start
+    else:
+        chosen = calendar.monday(notice_weeks)
+    return max(chosen, calendar.plan_start)
