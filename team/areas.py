@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
+from team.csvio import RESERVED_COLUMNS
 from team.errors import Conflict, InvalidInput, NotFound
 from team.levels import DEFAULT_AREAS, DEFAULT_POINTS_PER_WEEK, DEFAULT_VELOCITIES
 from team.models import Area, Holiday, Settings, Skill
@@ -14,8 +15,9 @@ from team.schemas import AreaPublic, SettingsPublic, SkillPublic
 from team.text import has_control
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-# Column names of the CSV formats: an area or skill with one of these keys would clash there.
-RESERVED_KEYS = frozenset({"name", "email", "title", "fte", "area", "points", "status", "skills"})
+# Column names of the CSV formats (name, email, ..., start_date, end_date, area, points, ...):
+# an area or skill with one of these keys would clash there.
+RESERVED_KEYS = RESERVED_COLUMNS
 
 
 def seed_defaults(*, session: Session) -> None:

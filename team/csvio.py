@@ -1,10 +1,10 @@
 """Reading and writing the team's CSV files (API.md, "CSV"), without touching the database.
 
-Two formats: members (`name,email,title,fte,<area key>...,<skill key>...`) and work items
-(`title,area,points,status,skills`). Files are UTF-8 with or without a byte order mark. Exports are
-made to be opened in a spreadsheet, so every cell that a spreadsheet would run as a formula is
-neutralised with a leading apostrophe (OWASP, "CSV Injection"); reading takes that apostrophe off
-again, so an exported file imports back to the same data.
+Two formats: members (`name,email,title,fte,<area key>...,<skill key>...,start_date,end_date`)
+and work items (`title,area,points,status,skills`). Files are UTF-8 with or without a byte order
+mark. Exports are made to be opened in a spreadsheet, so every cell that a spreadsheet would run
+as a formula is neutralised with a leading apostrophe (OWASP, "CSV Injection"); reading takes
+that apostrophe off again, so an exported file imports back to the same data.
 
 This module only turns text into cells and cells into text; which rows are valid and what they
 do to the team is decided in `team.imports`, with the schemas and services the forms and API use.
@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from team.levels import LEVEL_NAMES, parse_level
 from team.schemas import MemberPublic, WorkItemPublic
@@ -26,9 +27,15 @@ BOM = "\ufeff"
 MAX_ROWS = 10_000
 
 MEMBER_COLUMNS: tuple[str, ...] = ("name", "email", "title", "fte")
+# After the area and skill columns, so that files written before them still read the same.
+MEMBER_DATE_COLUMNS: tuple[str, ...] = ("start_date", "end_date")
 MEMBER_REQUIRED: tuple[str, ...] = ("name", "email")
 WORK_COLUMNS: tuple[str, ...] = ("title", "area", "points", "status", "skills")
 WORK_REQUIRED: tuple[str, ...] = ("title", "area", "points")
+# The fixed column names of both formats: no area or skill key may be one of them (team.areas),
+# or a header could not say whether a column is a level or a member's field.
+RESERVED_COLUMNS = frozenset((*MEMBER_COLUMNS, *MEMBER_DATE_COLUMNS, *WORK_COLUMNS))
+_MEMBER_FIXED = frozenset((*MEMBER_COLUMNS, *MEMBER_DATE_COLUMNS))
 SKILL_SEPARATOR = ";"
 
 # A spreadsheet runs a cell as a formula when it starts with one of these (tab and CR too, since
@@ -118,9 +125,16 @@ def restore(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and starts_formula(cell) else cell
 
 
+def level_keys(keys: Iterable[str]) -> list[str]:
+    """The area or skill keys that are level columns: all of them, but for a key stored before
+    it was reserved that names a member field (that column is the field)."""
+    return [key for key in keys if key not in _MEMBER_FIXED]
+
+
 def member_columns(area_keys: Iterable[str], skill_keys: Iterable[str]) -> tuple[str, ...]:
     """Every column a members file may have, in the order the export writes them."""
-    return (*MEMBER_COLUMNS, *area_keys, *skill_keys)
+    levels = (*level_keys(area_keys), *level_keys(skill_keys))
+    return (*MEMBER_COLUMNS, *levels, *MEMBER_DATE_COLUMNS)
 
 
 def read_table(
@@ -207,7 +221,8 @@ def member_fields(
 ) -> tuple[dict[str, object], dict[str, list[str]]]:
     """A members row as schema input (only the columns present) and the cells that are no level.
 
-    An empty level cell means 0; an empty fte cell means "not given" (1 for a new member).
+    An empty level cell means 0; an empty fte cell means "not given" (1 for a new member); an
+    empty date cell means no date (it clears a stored one). Dates are checked by the schemas.
     """
     cells = row.cells
     data: dict[str, object] = {"name": cells.get("name", ""), "email": cells.get("email", "")}
@@ -215,8 +230,11 @@ def member_fields(
         data["title"] = cells["title"]
     if cells.get("fte"):
         data["fte"] = cells["fte"]
+    for column in MEMBER_DATE_COLUMNS:
+        if column in cells:
+            data[column] = cells[column] or None
     errors: dict[str, list[str]] = {}
-    for target, keys in (("levels", area_keys), ("skills", skill_keys)):
+    for target, keys in (("levels", level_keys(area_keys)), ("skills", level_keys(skill_keys))):
         levels: dict[str, int] = {}
         for key in keys:
             if key not in cells:
@@ -258,18 +276,26 @@ def write_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return buffer.getvalue()
 
 
+def _day(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
 def write_members(
     members: Iterable[MemberPublic], *, area_keys: Sequence[str], skill_keys: Sequence[str]
 ) -> str:
-    """Members in the import format: every area and every skill as a column, levels as numbers."""
+    """Members in the import format: every area and every skill as a column, levels as numbers,
+    then the start and end dates (ISO, empty for none)."""
+    areas, skills = level_keys(area_keys), level_keys(skill_keys)
     rows = (
         [
             m.name,
             m.email,
             m.title,
             number(m.fte),
-            *(str(m.levels.get(key, 0)) for key in area_keys),
-            *(str(m.skills.get(key, 0)) for key in skill_keys),
+            *(str(m.levels.get(key, 0)) for key in areas),
+            *(str(m.skills.get(key, 0)) for key in skills),
+            _day(m.start_date),
+            _day(m.end_date),
         ]
         for m in members
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from team import csvio
+from team.absences import absences_by_member, date_problems, stranded
 from team.areas import list_areas, list_skills
 from team.errors import Conflict, InvalidInput
 from team.levels import LEVEL_NAMES
@@ -31,9 +33,10 @@ from team.work import publish as publish_items
 class ImportRow:
     """What one good row does: `create` or `update`, and a display-ready summary of the row.
 
-    Members: name, email, title, fte, levels {area: level} and skills {skill: level} as they will
-    be, changes (list of "what: old → new"), changed (bool), left (bool). Work items: title, area,
-    area_name, points, status, skills [key], note ("" or a warning worth reading).
+    Members: name, email, title, fte, levels {area: level}, skills {skill: level}, start_date and
+    end_date (date or None) as they will be, changes (list of "what: old → new"), changed (bool),
+    left (bool). Work items: title, area, area_name, points, status, skills [key], note ("" or a
+    warning worth reading).
     """
 
     line: int
@@ -171,12 +174,14 @@ def _stage(plans: Sequence[_Plan], stage: Any, *, session: Session) -> dict[int,
 
 @dataclass(frozen=True)
 class _Team:
-    """What checking a members file needs to know: the vocabulary and who is there already."""
+    """What checking a members file needs to know: the vocabulary, who is there already and
+    their absences (a row's dates may not strand one)."""
 
     area_names: Mapping[str, str]
     skill_names: Mapping[str, str]
     rows: Mapping[str, Member]
     current: Mapping[str, MemberPublic]
+    absences: Mapping[int, Sequence[Any]]
 
 
 def _load_team(session: Session) -> _Team:
@@ -187,6 +192,7 @@ def _load_team(session: Session) -> _Team:
         skill_names={s.key: s.name for s in list_skills(session=session)},
         rows={m.email.lower(): m for m in rows},
         current={m.email.lower(): m for m in publish(rows, session=session)},
+        absences=absences_by_member(session=session),
     )
 
 
@@ -210,9 +216,28 @@ def _member_changes(data: MemberUpdate, current: MemberPublic, team: _Team) -> l
         changes.append(f"title: {current.title or '(none)'} → {data.title or '(none)'}")
     if data.fte is not None and data.fte != current.fte:
         changes.append(f"FTE: {csvio.number(current.fte)} → {csvio.number(data.fte)}")
+    for field, label in (("start_date", "start date"), ("end_date", "end date")):
+        before, after = getattr(current, field), getattr(data, field)
+        if field in data.model_fields_set and after != before:
+            changes.append(f"{label}: {_day(before)} → {_day(after)}")
     changes += _level_changes(team.area_names, current.levels, data.levels)
     changes += _level_changes(team.skill_names, current.skills, data.skills)
     return changes
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value is not None else "(none)"
+
+
+def _dates(data: Any, current: MemberPublic | None) -> tuple[date | None, date | None]:
+    """The start and end dates the row leaves the member with: a date column in the file sets
+    it (empty: none), one not in the file keeps the stored date."""
+    start, end = (current.start_date, current.end_date) if current else (None, None)
+    if "start_date" in data.model_fields_set:
+        start = data.start_date
+    if "end_date" in data.model_fields_set:
+        end = data.end_date
+    return start, end
 
 
 def _member_summary(data: Any, email: str, current: MemberPublic | None, team: _Team) -> dict:
@@ -227,6 +252,7 @@ def _member_summary(data: Any, email: str, current: MemberPublic | None, team: _
         levels = {**current.levels, **(data.levels or {})}
         skills = {**current.skills, **(data.skills or {})}
         changes = _member_changes(data, current, team)
+    start_date, end_date = _dates(data, current)
     return {
         "name": name,
         "email": email,
@@ -234,10 +260,25 @@ def _member_summary(data: Any, email: str, current: MemberPublic | None, team: _
         "fte": fte,
         "levels": {key: levels.get(key, 0) for key in team.area_names},
         "skills": {key: skills[key] for key in team.skill_names if skills.get(key)},
+        "start_date": start_date,
+        "end_date": end_date,
         "changes": changes,
         "changed": current is None or bool(changes),
         "left": bool(current and not current.active),
     }
+
+
+def _date_problems(
+    data: Any, current: MemberPublic | None, existing: Member | None, team: _Team
+) -> list[str]:
+    """The calendar rules (team.absences) for the dates the row leaves the member with, checked
+    here too so that the preview lists them: out of order, or stranding one of their absences."""
+    start, end = _dates(data, current)
+    problems = date_problems(start, end)
+    changed = current is None or (start, end) != (current.start_date, current.end_date)
+    if not problems and changed and existing is not None and existing.id is not None:
+        problems = stranded(start, end, team.absences.get(existing.id, ()))
+    return [f"{column}: {m}" for column, messages in problems.items() for m in messages]
 
 
 def _plan_member(
@@ -260,6 +301,8 @@ def _plan_member(
         changes = {k: v for k, v in data.items() if k != "email"}
         model, schema_errors = _validate(MemberUpdate, changes)
     problems += schema_errors
+    if model is not None:
+        problems += _date_problems(model, team.current.get(email), existing, team)
     if problems:
         return None, _in_column_order(problems, row.cells)
     summary = _member_summary(model, email, team.current.get(email), team)
@@ -270,7 +313,8 @@ def _plan_member(
 def import_members(text: str, *, session: Session, actor: str, apply: bool) -> ImportResult:
     """Preview or import a members file: new emails add members, known emails update them.
 
-    Only the columns present are changed on an update (an empty level cell sets the level to 0).
+    Only the columns present are changed on an update (an empty level cell sets the level to 0,
+    an empty date cell clears the date).
     """
     team = _load_team(session)
     known = csvio.member_columns(team.area_names, team.skill_names)

@@ -12,9 +12,10 @@ from sqlalchemy import delete, desc, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
+from team.absences import check_member_dates
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import Area, Member, MemberLevel, MemberSkill, RatingChange, Skill, utcnow
-from team.schemas import MemberCreate, MemberPublic, MemberUpdate
+from team.schemas import MEMBER_DATES, MemberCreate, MemberPublic, MemberUpdate
 from team.search import LIKE_ESCAPE, contains_pattern
 
 # Names sort ignoring case, so that the order is the same on SQLite and PostgreSQL.
@@ -85,6 +86,8 @@ def _public(member: Member, levels: Mapping[str, int], skills: Mapping[str, int]
         active=member.active,
         levels=dict(levels),
         skills=dict(skills),
+        start_date=member.start_date,
+        end_date=member.end_date,
     )
 
 
@@ -155,7 +158,13 @@ def active_members(*, session: Session) -> list[MemberPublic]:
         skills[member_id][key] = level
     rows = connection.execute(
         sa_select(
-            col(Member.id), col(Member.name), col(Member.email), col(Member.title), col(Member.fte)
+            col(Member.id),
+            col(Member.name),
+            col(Member.email),
+            col(Member.title),
+            col(Member.fte),
+            col(Member.start_date),
+            col(Member.end_date),
         )
         .where(on_team)
         .order_by(func.lower(Member.name), col(Member.id))
@@ -170,8 +179,10 @@ def active_members(*, session: Session) -> list[MemberPublic]:
             active=True,
             levels=levels.get(member_id or 0, {}),
             skills=skills.get(member_id or 0, {}),
+            start_date=start_date,
+            end_date=end_date,
         )
-        for member_id, name, email, title, fte in rows
+        for member_id, name, email, title, fte, start_date, end_date in rows
     ]
 
 
@@ -281,7 +292,15 @@ def add_member(data: MemberCreate, *, session: Session, actor: str = "") -> Memb
     """Stage a new member with ratings (no commit): shared by the form, the API and CSV import."""
     if _email_taken(data.email, session=session):
         raise Conflict("A member with that email exists already.", {"email": ["is taken"]})
-    member = Member(name=data.name, email=data.email, title=data.title, fte=data.fte)
+    check_member_dates(data.start_date, data.end_date, member_id=None, session=session)
+    member = Member(
+        name=data.name,
+        email=data.email,
+        title=data.title,
+        fte=data.fte,
+        start_date=data.start_date,
+        end_date=data.end_date,
+    )
     session.add(member)
     session.flush()
     _set_levels(member, data.levels, data.skills, session=session, actor=actor, new=True)
@@ -296,14 +315,21 @@ def change_member(
     actor: str = "",
     expected_version: int | None = None,
 ) -> Member:
-    """Stage changes to a member (no commit); a stale `expected_version` is a Conflict."""
+    """Stage changes to a member (no commit); a stale `expected_version` is a Conflict.
+
+    Dates sent as None are cleared; dates that would strand one of their absences are refused.
+    """
     if expected_version is not None and expected_version != member.version:
         raise Conflict("Someone else changed this member meanwhile; reload and try again.")
     changes = data.model_dump(exclude_unset=True, exclude={"levels", "skills"})
-    if any(value is None for value in changes.values()):
-        raise InvalidInput({k: ["may not be empty"] for k, v in changes.items() if v is None})
+    if empty := [k for k, v in changes.items() if v is None and k not in MEMBER_DATES]:
+        raise InvalidInput({k: ["may not be empty"] for k in empty})
     if "email" in changes and _email_taken(changes["email"], session=session, other_than=member.id):
         raise Conflict("A member with that email exists already.", {"email": ["is taken"]})
+    start = changes.get("start_date", member.start_date)
+    end = changes.get("end_date", member.end_date)
+    if (start, end) != (member.start_date, member.end_date):
+        check_member_dates(start, end, member_id=member.id, session=session)
     for field, value in changes.items():
         setattr(member, field, value)
     _set_levels(member, data.levels or {}, data.skills or {}, session=session, actor=actor)

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -83,6 +84,39 @@ SkillLevels = Annotated[dict[Key, Level], Field(max_length=MAX_SKILLS), at_most(
 SkillKeys = Annotated[list[Key], Field(max_length=MAX_SKILLS), at_most(MAX_SKILLS)]
 
 
+# Dates ---------------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """JSON has no dates: an ISO `YYYY-MM-DD` string becomes one (the API validates strictly,
+    so nothing else turns into a date), and anything else is refused on its field."""
+    if isinstance(value, str):
+        if _ISO_DATE.fullmatch(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise PydanticCustomError("date", "must be a date like 2027-01-04")
+    return value
+
+
+# A date in the API: ISO text in, ISO text out.
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# A date a body may clear: null there means "no date" (a member's start or end date), so the
+# OpenAPI document offers null for these fields, unlike for every other body field.
+DateOrNone = Annotated[
+    IsoDate | None,
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}),
+]
+# The member fields that null clears (PATCH) or leaves empty (POST); every other field of a
+# member body refuses null (hiring.api.inputs.json_body).
+MEMBER_DATES = ("start_date", "end_date")
+START_DATE = "Their first working day; null: on the team since before the plan start."
+END_DATE = "Their last working day (a known departure); null: staying."
+
+
 class _Input(BaseModel):
     # allow_inf_nan=False: NaN and infinity are refused as "a finite number" on every float
     # field, rather than left to each field's range check to catch.
@@ -96,6 +130,8 @@ class MemberCreate(_Input):
     fte: Fte = 1.0
     levels: Levels = {}
     skills: SkillLevels = {}
+    start_date: DateOrNone = Field(default=None, description=START_DATE)
+    end_date: DateOrNone = Field(default=None, description=END_DATE)
 
     _clean = field_validator("name", "title")(_no_control_chars)
 
@@ -112,6 +148,9 @@ class MemberUpdate(_Input):
     fte: Fte | None = None
     levels: Levels | None = None
     skills: SkillLevels | None = None
+    # Null clears a date; left out, it stays as it is (`model_fields_set` tells them apart).
+    start_date: DateOrNone = Field(default=None, description=START_DATE)
+    end_date: DateOrNone = Field(default=None, description=END_DATE)
 
     _clean = field_validator("name", "title")(_no_control_chars)
 
@@ -130,6 +169,32 @@ class MemberPublic(BaseModel):
     active: bool
     levels: dict[str, int]
     skills: dict[str, int]
+    start_date: date | None = Field(default=None, description=START_DATE)
+    end_date: date | None = Field(default=None, description=END_DATE)
+
+
+AbsenceNote = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+class AbsenceCreate(_Input):
+    """Days a member does not work (leave, parental leave, a conference), both ends included.
+
+    That `start` is on or before `end`, and both within the member's time on the team, is the
+    service's rule (team.absences), since it needs the member's dates."""
+
+    start: IsoDate = Field(description="The first day away.")
+    end: IsoDate = Field(description="The last day away (the same as `start` for one day).")
+    note: AbsenceNote = ""
+
+    _clean = field_validator("note")(_no_control_chars)
+
+
+class AbsencePublic(BaseModel):
+    id: int
+    member_id: int
+    start: date
+    end: date
+    note: str
 
 
 class WorkItemCreate(_Input):
@@ -251,24 +316,6 @@ Velocities = Annotated[
 
 
 MAX_HOLIDAYS = 1000
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date(value: Any) -> Any:
-    """JSON has no dates: an ISO `YYYY-MM-DD` string becomes one (the API validates strictly,
-    so nothing else turns into a date), and anything else is refused on its field."""
-    if isinstance(value, str):
-        if _ISO_DATE.fullmatch(value):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise PydanticCustomError("date", "must be a date like 2027-01-04")
-    return value
-
-
-# A date in the API: ISO text in, ISO text out.
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class SettingsUpdate(_Input):

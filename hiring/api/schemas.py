@@ -9,13 +9,20 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, RootModel
 
 from hiring.openings.schemas import CandidatePublic, OpeningPublic, ScorecardPublic
-from team.schemas import AreaPublic, MemberPublic, WorkItemPublic
+from team.schemas import AbsencePublic, AreaPublic, MemberPublic, WorkItemPublic
 
 
 class MemberPage(BaseModel):
     """One page of members and how many match in all."""
 
     items: list[MemberPublic]
+    total: int = Field(ge=0)
+
+
+class AbsencePage(BaseModel):
+    """One page of a member's absences, in date order, and how many they have in all."""
+
+    items: list[AbsencePublic]
     total: int = Field(ge=0)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     Field,
     HiddenField,
     SelectChoice,
@@ -72,11 +73,29 @@ class MemberForm(FlaskForm):
     version = HiddenField()
 
 
-def member_form(areas: Sequence[Area], skills: Sequence[Skill], **kwargs: Any) -> MemberForm:
-    """A member form with one level field per area and per skill."""
+# The member's dates as the form asks for them (Optional: an empty date is no date, rather than
+# "Not a valid date value.").
+MEMBER_DATES = {
+    "start_date": (
+        "Start date",
+        "Their first working day. Empty: on the team since before the plan starts.",
+    ),
+    "end_date": ("End date", "Their last working day, if they are leaving. Empty: staying."),
+}
+
+
+def member_form(
+    areas: Sequence[Area], skills: Sequence[Skill], *, dates: bool = False, **kwargs: Any
+) -> MemberForm:
+    """A member form with one level field per area and per skill, and with `dates` their start
+    and end dates (the team's own forms; adding a hire takes the start the forecast assumed)."""
 
     class Form(MemberForm):
         pass
+
+    if dates:
+        for name, (label, help_text) in MEMBER_DATES.items():
+            setattr(Form, name, DateField(label, [Optional()], description=help_text))
 
     for area in areas:
         setattr(
@@ -113,6 +132,22 @@ def work_item_form(areas: Sequence[Area], skills: Sequence[Skill], **kwargs: Any
     form.area.choices = [SelectChoice(a.key, a.name) for a in areas]
     form.skills.choices = [SelectChoice(s.key, s.name) for s in skills]
     return form
+
+
+class AbsenceForm(FlaskForm):
+    """Days a member is away, both ends included; the dates' rules are the service's."""
+
+    start = DateField("First day away", validators=[InputRequired()])
+    end = DateField(
+        "Last day away",
+        validators=[InputRequired()],
+        description="The same as the first day for a single day.",
+    )
+    note = StringField(
+        "Note",
+        validators=[Optional(), Length(max=200)],
+        description="Optional: leave, parental leave, a conference…",
+    )
 
 
 class StatusForm(FlaskForm):

@@ -1,8 +1,10 @@
-"""Team pages: the skills matrix, members and their ratings, and the rating history.
+"""Team pages: the skills matrix, members with their ratings, dates and absences, and the
+rating history.
 
 Hiring managers and admins edit; leadership reads; interviewers never see ratings. Marking
-someone as left takes two steps without JavaScript: the member page's button opens a
-confirmation page (GET, writes nothing) that says what changes, and only its form acts.
+someone as left, and deleting an absence, take two steps without JavaScript: the member page's
+button opens a confirmation page (GET, writes nothing) that says what changes, and only its form
+acts.
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from flask_login import current_user
 
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
 from hiring.db import get_session
-from hiring.pages.forms import ConfirmedForm, MemberForm, member_form
+from hiring.pages.forms import AbsenceForm, ConfirmedForm, MemberForm, member_form
 from hiring.pages.listing import page_args
 from hiring.pages.transaction import attempt
+from team import absences
 from team import members as service
 from team.areas import list_areas, list_skills
 from team.models import Area, Skill
 from team.report import member_ticket_sizes, what_if
-from team.schemas import MemberCreate, MemberUpdate
+from team.schemas import AbsenceCreate, MemberCreate, MemberUpdate
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 
@@ -71,7 +74,8 @@ def list_members():
 def _member_data(
     form: MemberForm, areas: Sequence[Area], skills: Sequence[Skill]
 ) -> dict[str, Any]:
-    """The form's values as the service schemas take them (validated there)."""
+    """The form's values as the service schemas take them (validated there); an empty date is
+    no date (it clears a stored one)."""
     return {
         "name": form.name.data,
         "email": form.email.data,
@@ -79,16 +83,18 @@ def _member_data(
         "fte": float(form.fte.data) if form.fte.data is not None else None,
         "levels": {a.key: int(getattr(form, f"level_{a.key}").data) for a in areas},
         "skills": {s.key: int(getattr(form, f"skill_{s.key}").data) for s in skills},
+        "start_date": form.start_date.data,  # type: ignore[attr-defined]
+        "end_date": form.end_date.data,  # type: ignore[attr-defined]
     }
 
 
 @bp.route("/members/new", methods=["GET", "POST"])
 @allow(*TEAM_EDITORS)
 def new_member():
-    """Add a member with a level per area and optional skill levels."""
+    """Add a member with a level per area, optional skill levels and optional dates."""
     db = get_session()
     areas, skills = list_areas(session=db), list_skills(session=db)
-    form = member_form(areas, skills)
+    form = member_form(areas, skills, dates=True)
     if form.validate_on_submit():
         done = attempt(
             form,
@@ -110,9 +116,15 @@ def new_member():
 @bp.route("/members/<int:member_id>")
 @allow(*TEAM_READERS)
 def member(member_id: int):
-    """One member: details, levels by name, and the history of their ratings."""
+    """One member: details and dates, levels by name, absences, and their rating history."""
+    return _member_page(member_id, AbsenceForm())
+
+
+def _member_page(member_id: int, absence_form: AbsenceForm, status: int = 200):
+    """The member page, with the absence form as given (blank, or with its errors)."""
     db = get_session()
     found = service.get_member(member_id, session=db)
+    away, _total = absences.list_absences(member_id, session=db)
     return render_template(
         "team/member.html",
         member=found,
@@ -120,7 +132,9 @@ def member(member_id: int):
         skills=list_skills(session=db),
         history=service.rating_history(session=db, member_id=member_id),
         sizes=member_ticket_sizes(found, session=db) if found.active else (),
-    )
+        absences=away,
+        absence_form=absence_form,
+    ), status
 
 
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
@@ -131,10 +145,12 @@ def edit_member(member_id: int):
     row = service.get_member_row(member_id, session=db)
     current = service.get_member(member_id, session=db)
     areas, skills = list_areas(session=db), list_skills(session=db)
-    form = member_form(areas, skills)
+    form = member_form(areas, skills, dates=True)
     if request.method == "GET":
         form.name.data, form.email.data = current.name, current.email
         form.title.data, form.fte.data = current.title, current.fte
+        form.start_date.data = current.start_date  # type: ignore[attr-defined]
+        form.end_date.data = current.end_date  # type: ignore[attr-defined]
         form.version.data = str(row.version)
         for area in areas:
             getattr(form, f"level_{area.key}").data = str(current.levels.get(area.key, 0))
@@ -187,6 +203,56 @@ def mark_left(member_id: int):
         "team/leave.html",
         member=found,
         change=what_if(session=db, remove=[member_id]) if found.active else None,
+        form=form,
+    )
+
+
+@bp.route("/members/<int:member_id>/absences", methods=["POST"])
+@allow(*TEAM_EDITORS)
+def add_absence(member_id: int):
+    """Record days a member is away (the member page's form); a refused absence shows the page
+    again with the problem on its field, and nothing saved."""
+    db = get_session()
+    service.get_member_row(member_id, session=db)  # 404 before anything else
+    form = AbsenceForm()
+    if form.validate_on_submit():
+        done = attempt(
+            form,
+            lambda: absences.add_absence(
+                member_id,
+                AbsenceCreate(start=form.start.data, end=form.end.data, note=form.note.data or ""),
+                session=db,
+            ),
+        )
+        if done.value is not None:
+            flash(f"Absence {absences.describe(done.value)} added.", "success")
+            return redirect(url_for("team.member", member_id=member_id, _anchor="absences"))
+        return _member_page(member_id, form, done.status)
+    return _member_page(member_id, form, 400)
+
+
+@bp.route("/absences/<int:absence_id>/delete", methods=["GET", "POST"])
+@allow(*TEAM_EDITORS)
+def delete_absence(absence_id: int):
+    """Delete an absence, once confirmed on the page that says what the deletion changes.
+
+    GET shows that page. A POST deletes only with the page's `confirm` field; any other POST is
+    sent back to the page and deletes nothing.
+    """
+    db = get_session()
+    absence = absences.get_absence(absence_id, session=db)
+    form = ConfirmedForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash("Nothing was deleted yet: confirm below, or cancel.", "warning")
+            return redirect(url_for("team.delete_absence", absence_id=absence_id), code=303)
+        absences.delete_absence(absence_id, session=db)  # NotFound if deleted meanwhile: 404
+        flash(f"Absence {absences.describe(absence)} deleted.", "info")
+        return redirect(url_for("team.member", member_id=absence.member_id, _anchor="absences"))
+    return render_template(
+        "team/absence_delete.html",
+        absence=absence,
+        member=service.get_member(absence.member_id, session=db),
         form=form,
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from hypothesis import strategies as st
@@ -161,6 +162,25 @@ good_names = st.one_of(
     st.sampled_from(("  Ada Lovelace ", "\u202eevil", "<b>bold</b>", 'O\'Brien "Bob"', "王小明")),
 )
 names = st.one_of(good_names, text)
+# ISO dates (API.md: `YYYY-MM-DD`), and what looks like a date but is not one.
+good_dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)).map(date.isoformat)
+dates = st.one_of(
+    good_dates,
+    st.sampled_from(
+        (
+            "2027-02-30",
+            "2027-1-4",
+            "04/01/2027",
+            "2027-01-04T00:00:00",
+            "20270104",
+            "2027-W01",
+            "0000-01-01",
+            "\uff12\uff10\uff12\uff17-01-04",  # full-width digits: \d matches them, ISO does not
+        )
+    ),
+    text,
+    numbers,
+)
 
 
 def body(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:

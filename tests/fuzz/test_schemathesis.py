@@ -14,7 +14,9 @@ Checks that do not apply, and why:
   and names and keys must not hold control characters after their ends are trimmed, and a card
   is submitted only with a recommendation and at least one area rated (`submit: true` makes
   the other fields required, which the generated document does not say), and the plan start
-  is a Monday. And JSON
+  is a Monday, and dates keep their order (a member's end date on or after the start date, an
+  absence's last day on or after its first, within the member's time on the team, which no
+  absence may be left outside of). And JSON
   Schema counts `2.0` as an integer, where the API, by design, takes only `2` for a level
   (tests/hiring/api/test_api_scorecards.py refuses `2.0`). So a 422
   is allowed for schema-valid data only when every problem it names is one of those
@@ -30,6 +32,7 @@ Checks that do not apply, and why:
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -40,7 +43,9 @@ from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
 from hiring.api.openapi import build_document
+from team import absences
 from team.areas import create_skill
+from team.schemas import AbsenceCreate
 from tests.fuzz.conftest import examples
 
 # Examples per operation (positive and negative together): 27 operations x 10 = 270 requests,
@@ -67,6 +72,7 @@ SEMANTIC = re.compile(
     r"|Input should be a valid integer"  # only a whole float (2.0) can be schema-valid and refused
     r"|before submitting"  # a card submitted needs a recommendation and one area rated
     r"|must be a Monday"  # the plan start (a weekday is no JSON Schema format)
+    r"|must be on or (after|before)|outside their time on the team"  # dates in order (above)
 )
 
 
@@ -107,11 +113,14 @@ def world(api_as, make_user, make_opening, make_candidate, make_member, make_wor
     opening = make_opening(manager=manager, panel=[admin])
     candidate = make_candidate(opening)
     member = make_member()
+    away = AbsenceCreate(start=date(2027, 3, 1), end=date(2027, 3, 5))
+    absence = absences.add_absence(member.id, away, session=db)
     item = make_work_item()
     return {
         "callers": {"admin": api_as(admin), "manager": api_as(manager)},
         "ids": {
             "member_id": member.id,
+            "absence_id": absence.id,
             "item_id": item.id,
             "opening_id": opening.id,
             "candidate_id": candidate.id,

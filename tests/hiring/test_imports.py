@@ -5,15 +5,17 @@ from __future__ import annotations
 import html
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlmodel import func, select
 
+from team import absences
 from team import members as members_service
 from team import work as work_service
 from team.areas import create_skill
 from team.models import Member, MemberLevel, MemberSkill, RatingChange, WorkItem, WorkItemSkill
-from team.schemas import MemberUpdate
+from team.schemas import AbsenceCreate, MemberUpdate
 from tests.conftest import post_form
 
 CSV_FIELD = re.compile(r'name="csv_text" type="hidden" value="([^"]*)"')
@@ -84,7 +86,7 @@ def test_upload_page_explains_the_format_and_offers_an_example(client, editor, d
     example = client.get("/team/import/example.csv")
     assert example.status_code == 200
     assert example.data.startswith(b"\xef\xbb\xbfname,email,title,fte,research,engineering,data")
-    assert b",streaming\r\n" in example.data
+    assert b",streaming,start_date,end_date\r\n" in example.data
     # The example is a file the import takes as it is.
     assert upload(client, "/team/import", example.data).status_code == 200
 
@@ -433,3 +435,105 @@ def test_anonymous_users_are_sent_to_log_in(client, db):
     response = post_form(client, "/team/import", data, page="/login")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert counts(db)["Member"] == 0
+
+
+# Start and end dates ------------------------------------------------------------------------
+
+
+def dates_state(db) -> dict[str, tuple]:
+    """Each member's (start_date, end_date) by email, those who left too."""
+    rows = db.exec(select(Member.email, Member.start_date, Member.end_date)).all()
+    db.rollback()
+    return {email: (start, end) for email, start, end in rows}
+
+
+def test_dates_come_last_in_the_export_and_import_back(client, editor, db, make_member):
+    make_member(email="ada@example.com", start_date=date(2027, 1, 4), end_date=date(2027, 6, 30))
+    make_member(email="bo@example.com", start_date=date(2026, 11, 2))
+    make_member(email="cy@example.com")
+    original = dates_state(db)
+    export = client.get("/team/members.csv")
+    lines = export.data.decode("utf-8-sig").split("\r\n")
+    assert lines[0].endswith(",research,engineering,data,start_date,end_date")
+    assert any(line.endswith(",2027-01-04,2027-06-30") for line in lines)
+    assert any(line.startswith("Member") and line.endswith(",2026-11-02,") for line in lines)
+    # Change every date, then import the export: the dates are back as they were.
+    for email, start, end in (
+        ("ada@example.com", None, None),
+        ("bo@example.com", date(2027, 2, 1), date(2027, 3, 1)),
+        ("cy@example.com", date(2027, 5, 3), None),
+    ):
+        row = db.exec(select(Member).where(Member.email == email)).one()
+        members_service.update_member(
+            row.id or 0, MemberUpdate(start_date=start, end_date=end), session=db
+        )
+    assert dates_state(db) != original
+    page = upload(client, "/team/import", export.data)
+    body = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 200
+    assert "0 to add, 3 to update" in body
+    assert "start date: (none) → 2027-01-04" in body and "end date: 2027-03-01 → (none)" in body
+    assert confirm(client, "/team/import", previewed_text(page)).status_code == 302
+    assert dates_state(db) == original
+
+
+def test_a_file_without_date_columns_keeps_the_dates_and_an_empty_cell_clears_one(
+    client, editor, db, make_member
+):
+    make_member(email="ada@example.com", start_date=date(2027, 1, 4), end_date=date(2027, 6, 30))
+    page = upload(client, "/team/import", "name,email,fte\nAda,ada@example.com,0.5\n")
+    assert confirm(client, "/team/import", previewed_text(page)).status_code == 302
+    assert dates_state(db) == {"ada@example.com": (date(2027, 1, 4), date(2027, 6, 30))}
+    text = (
+        "name,email,end_date,start_date\n"
+        "Ada,ada@example.com,,2027-02-01\n"
+        "New,new@example.com,2027-12-31,\n"
+    )
+    page = upload(client, "/team/import", text)
+    assert page.status_code == 200, page.get_data(as_text=True)[:2000]
+    assert "last day 2027-12-31" in page.get_data(as_text=True)  # the new member's preview
+    assert confirm(client, "/team/import", previewed_text(page)).status_code == 302
+    assert dates_state(db) == {
+        "ada@example.com": (date(2027, 2, 1), None),
+        "new@example.com": (None, date(2027, 12, 31)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("2027-02-30,", "start_date: must be a date like 2027-01-04"),
+        ("NaN,", "start_date: must be a date like 2027-01-04"),
+        ("04/01/2027,", "start_date: must be a date like 2027-01-04"),
+        ("2027-01-04,next year", "end_date: must be a date like 2027-01-04"),
+        ("2027-01-04,2027-01-03", "end_date: must be on or after the start date (2027-01-04)"),
+    ],
+)
+def test_bad_date_cells_are_row_errors_naming_the_column(client, editor, db, cells, message):
+    before = counts(db)
+    text = f"name,email,start_date,end_date\nGood,good@example.com,,\nBad,bad@example.com,{cells}\n"
+    page = upload(client, "/team/import", text)
+    body = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 400
+    assert message in body
+    assert re.findall(r'<td class="num">(\d+)</td>', body) == ["3"]
+    assert counts(db) == before
+    response = confirm(client, "/team/import", text)  # sent straight to the confirm step
+    assert response.status_code == 400 and message in html.unescape(response.get_data(as_text=True))
+    assert counts(db) == before
+
+
+def test_dates_that_strand_an_absence_are_a_row_error(client, editor, db, make_member):
+    ada = make_member(email="ada@example.com")
+    absences.add_absence(
+        ada.id, AbsenceCreate(start=date(2027, 3, 1), end=date(2027, 3, 5)), session=db
+    )
+    db.commit()
+    before = (counts(db), dates_state(db))
+    text = "name,email,end_date\nAda,ada@example.com,2027-03-04\n"
+    page = upload(client, "/team/import", text)
+    body = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 400
+    assert "end_date: would leave the absence 2027-03-01 to 2027-03-05 outside their time" in body
+    assert confirm(client, "/team/import", text).status_code == 400
+    assert (counts(db), dates_state(db)) == before

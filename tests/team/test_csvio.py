@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -238,8 +239,15 @@ def test_write_members_has_every_area_and_skill_as_a_column():
     )
     assert text.endswith("\r\n") and not text.startswith(csvio.BOM)
     header, row = raw_cells(text)
-    assert header == ["name", "email", "title", "fte", *AREAS, *SKILLS]
-    assert row == ["Ada", "ada@example.com", "Lead, NLP", repr(1 / 3), "4", "0", "0", "0", "2"]
+    assert header == ["name", "email", "title", "fte", *AREAS, *SKILLS, "start_date", "end_date"]
+    assert row == [
+        "Ada",
+        "ada@example.com",
+        "Lead, NLP",
+        repr(1 / 3),
+        *("4", "0", "0", "0", "2"),
+        *("", ""),
+    ]
     assert float(row[3]) == 1 / 3
 
 
@@ -265,6 +273,68 @@ def test_member_fields_names_each_bad_level_cell():
     assert set(errors) == {"research", "data", "nlp"}
     assert errors["research"][0].startswith("must be a whole number from 0 to 4")
     assert data["levels"] == {} and data["skills"] == {}
+
+
+def test_member_fields_reads_dates_as_given_and_an_empty_cell_as_none():
+    table = read_members(
+        "name,email,start_date,end_date\nAda,a@b.co,2027-01-04,\nBo,b@b.co, 2027-02-01 ,x\n"
+    )
+    rows = [csvio.member_fields(row, area_keys=AREAS, skill_keys=SKILLS) for row in table.rows]
+    assert rows[0] == (
+        {"name": "Ada", "email": "a@b.co", "start_date": "2027-01-04", "end_date": None},
+        {},
+    )
+    # Cells are trimmed; whether a cell is a date is the schema's to say (team.imports).
+    assert rows[1][0]["start_date"] == "2027-02-01" and rows[1][0]["end_date"] == "x"
+    # Columns not in the file are not in the row: an update keeps the stored dates.
+    table = read_members("name,email\nAda,a@b.co\n")
+    data, _ = csvio.member_fields(table.rows[0], area_keys=AREAS, skill_keys=SKILLS)
+    assert "start_date" not in data and "end_date" not in data
+
+
+def test_members_with_dates_round_trip_and_the_dates_come_last():
+    people = [
+        member(start_date=date(2027, 1, 4), end_date=date(2027, 6, 30), levels={"data": 2}),
+        member(email="bo@example.com", end_date=date(2027, 12, 31)),
+    ]
+    text = csvio.write_members(people, area_keys=AREAS, skill_keys=SKILLS)
+    header, *rows = raw_cells(text)
+    assert header[-2:] == ["start_date", "end_date"] and header[-3] == SKILLS[-1]
+    assert [row[-2:] for row in rows] == [["2027-01-04", "2027-06-30"], ["", "2027-12-31"]]
+    table = read_members(text)
+    dates = [
+        {
+            k: v
+            for k, v in csvio.member_fields(r, area_keys=AREAS, skill_keys=SKILLS)[0].items()
+            if k.endswith("_date")
+        }
+        for r in table.rows
+    ]
+    assert dates == [
+        {"start_date": "2027-01-04", "end_date": "2027-06-30"},
+        {"start_date": None, "end_date": "2027-12-31"},
+    ]
+
+
+def test_a_key_stored_before_it_was_reserved_is_read_as_the_members_field():
+    """An area named `start_date` made before the name was reserved (team.areas refuses it now)
+    does not turn the date column into a level, nor appear twice in the header."""
+    columns = csvio.member_columns(("research", "start_date"), ("end_date", "nlp"))
+    assert columns == ("name", "email", "title", "fte", "research", "nlp", "start_date", "end_date")
+    table = csvio.read_table(
+        "name,email,start_date\nAda,a@b.co,2027-01-04\n",
+        required=csvio.MEMBER_REQUIRED,
+        known=columns,
+    )
+    data, errors = csvio.member_fields(
+        table.rows[0], area_keys=("research", "start_date"), skill_keys=("nlp",)
+    )
+    assert errors == {} and data["start_date"] == "2027-01-04" and "levels" not in data
+
+
+def test_every_fixed_column_name_is_reserved():
+    assert {"start_date", "end_date", "name", "email", "title", "fte"} <= csvio.RESERVED_COLUMNS
+    assert set(csvio.WORK_COLUMNS) <= csvio.RESERVED_COLUMNS
 
 
 def test_work_items_round_trip_with_skills_and_statuses():
@@ -303,7 +373,17 @@ def test_work_item_fields_reads_statuses_and_skills_loosely():
 
 def test_examples_use_the_columns_given():
     members = raw_cells(csvio.example_members(["ml", "ops"], ["k8s"]))
-    assert members[0] == ["name", "email", "title", "fte", "ml", "ops", "k8s"]
+    assert members[0] == [
+        "name",
+        "email",
+        "title",
+        "fte",
+        "ml",
+        "ops",
+        "k8s",
+        "start_date",
+        "end_date",
+    ]
     assert len(members) == 3
     work = raw_cells(csvio.example_work_items(["ml", "ops"], ["k8s"]))
     assert work[0] == list(csvio.WORK_COLUMNS)

@@ -162,3 +162,43 @@ def test_work_items_import_needs_csv(api, count):
     response = _post(api("admin"), "/import/work-items", '{"title": "x"}', "application/json")
     assert response.status_code == 415
     assert count(WorkItem) == 0
+
+
+def test_member_dates_are_imported_and_bad_ones_are_named_by_line_and_column(api, count):
+    client = api("admin")
+    body = (
+        "name,email,start_date,end_date\n"
+        "Ada Lovelace,ada@example.com,2027-01-04,2027-06-30\n"
+        "Alan Turing,alan@example.com,,\n"
+    )
+    response = _post(client, "/import/members", body)
+    assert response.get_json() == {"created": 2, "updated": 0}
+    members = client.get(f"{API}/members").get_json()["items"]
+    assert [(m["start_date"], m["end_date"]) for m in members] == [
+        ("2027-01-04", "2027-06-30"),
+        (None, None),
+    ]
+    bad = (
+        "name,email,start_date,end_date\n"
+        "Ada Lovelace,ada@example.com,2027-07-01,2027-06-30\n"
+        "Alan Turing,alan@example.com,2027-13-01,\n"
+        "New,new@example.com,2027-01-04,2026-01-04\n"
+    )
+    response = _post(client, "/import/members", bad)
+    assert response.status_code == 422
+    rows = response.get_json()["error"]["rows"]
+    assert rows == {
+        "2": ["end_date: must be on or after the start date (2027-07-01)"],
+        "3": ["start_date: must be a date like 2027-01-04"],
+        "4": ["end_date: must be on or after the start date (2027-01-04)"],
+    }
+    # Without an end_date column the stored end date stays, and the new start must fit it.
+    response = _post(
+        client, "/import/members", "name,email,start_date\nA,ada@example.com,2027-07-01\n"
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["rows"] == {
+        "2": ["end_date: must be on or after the start date (2027-07-01)"]
+    }
+    assert count(Member) == 2
+    assert client.get(f"{API}/members").get_json()["items"] == members

@@ -48,6 +48,8 @@ def test_a_member_reads_exactly_as_the_contract_says(api, make_member, streaming
         "active": True,
         "levels": {"research": 4, "engineering": 1},
         "skills": {"streaming": 2},
+        "start_date": None,
+        "end_date": None,
     }
 
 
@@ -65,6 +67,8 @@ def test_create_answers_201_with_the_member_and_where_it_lives(api, count, strea
         "active": True,
         "levels": {"research": 1, "engineering": 4, "data": 2},
         "skills": {"streaming": 3},
+        "start_date": None,
+        "end_date": None,
     }
     assert response.headers["Location"] == f"{API}/members/{body['id']}"
     assert client.get(response.headers["Location"]).get_json() == body
