@@ -22,6 +22,7 @@ from hiring.openings import candidates, scorecards, service
 from hiring.openings.schemas import (
     CandidateCreate,
     CandidatePublic,
+    CandidateUpdate,
     OpeningCreate,
     OpeningPublic,
     OpeningUpdate,
@@ -60,10 +61,11 @@ def list_openings():
 @allow(*TEAM_EDITORS)
 @operation("Open a role", body=OpeningCreate, response=OpeningPublic, status=201)
 def create_opening():
-    """Open a role; the caller becomes its hiring manager. Panel emails must be interviewers."""
-    opening = service.create_opening(
-        json_body(OpeningCreate), viewer=g.api_user, session=get_session()
-    )
+    """Open a role; the caller becomes its hiring manager. Panel emails must be interviewers.
+    `start_date` is when a hire would start (null or left out: `notice_weeks` after the plan
+    start)."""
+    data = json_body(OpeningCreate, nullable=("start_date",))
+    opening = service.create_opening(data, viewer=g.api_user, session=get_session())
     return _created(opening, url_for("api.get_opening", opening_id=opening.id))
 
 
@@ -80,9 +82,10 @@ def get_opening(opening_id: int):
 @allow(*TEAM_EDITORS)
 @operation("Change an opening", body=OpeningUpdate, response=OpeningPublic)
 def update_opening(opening_id: int):
-    """Change the fields sent (`panel` replaces the whole panel); only the opening's hiring
-    manager or an admin may, others who can see it get 403."""
-    data = json_body(OpeningUpdate, nullable=("target_area",))  # null: no target area
+    """Change the fields sent (`panel` replaces the whole panel; `target_area: null` and
+    `start_date: null` clear them); only the opening's hiring manager or an admin may, others
+    who can see it get 403."""
+    data = json_body(OpeningUpdate, nullable=("target_area", "start_date"))
     opening = service.update_opening(opening_id, data, viewer=g.api_user, session=get_session())
     return jsonify(opening.model_dump(mode="json"))
 
@@ -114,8 +117,9 @@ def list_candidates(opening_id: int):
     conflict=True,
 )
 def add_candidate(opening_id: int):
-    """Add a candidate to an open opening (409 if it is closed or the email is already on it)."""
-    data = json_body(CandidateCreate)
+    """Add a candidate to an open opening (409 if it is closed or the email is already on it).
+    `available_from` is the first day they could start (null or left out: the opening's)."""
+    data = json_body(CandidateCreate, nullable=("available_from",))
     session = get_session()
     row = service.add_candidate(opening_id, data, viewer=g.api_user, session=session)
     public = candidates.candidate(row.id or 0, viewer=g.api_user, session=session).public()
@@ -129,6 +133,28 @@ def get_candidate(candidate_id: int):
     """One candidate of an opening the caller may see, with levels and the rubric's verdict (for
     an interviewer, once their own card for the candidate is submitted)."""
     found = candidates.candidate(candidate_id, viewer=g.api_user, session=get_session())
+    return jsonify(found.public().model_dump(mode="json"))
+
+
+@bp.patch(CANDIDATE)
+@allow(*TEAM_EDITORS)
+@operation(
+    "Decide on a candidate, or change their first possible day",
+    body=CandidateUpdate,
+    response=CandidatePublic,
+    conflict=True,
+)
+def update_candidate(candidate_id: int):
+    """Change the candidate's `status` (recorded with who, when and the `note`, as the
+    candidate page records it) and their `available_from` (null clears it), all or nothing.
+    Only the opening's hiring manager or an admin; others who can see the candidate get 403.
+    `hired` records the decision only: the hire joins the team through the candidate page's
+    "Add to the team" step, with the levels the panel found. Once on the team, their start date
+    lives on their team record (409 here)."""
+    data = json_body(CandidateUpdate, nullable=("available_from",))
+    session = get_session()
+    service.update_candidate(candidate_id, data, viewer=g.api_user, session=session)
+    found = candidates.candidate(candidate_id, viewer=g.api_user, session=session)
     return jsonify(found.public().model_dump(mode="json"))
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from hiring.openings import audit
 from hiring.openings.independence import as_seen, sight
-from hiring.openings.models import Candidate
+from hiring.openings.models import Candidate, Opening
 from hiring.openings.schemas import CandidatePublic, RubricPublic
 from hiring.openings.scorecards import submitted_ratings
 from hiring.openings.service import (
@@ -20,10 +21,11 @@ from hiring.openings.service import (
     manages,
 )
 from hiring.rubric import CardRatings, Rubric, candidate_levels, verdict
-from team.areas import list_areas
+from team.areas import get_settings, list_areas
 from team.errors import Conflict, Forbidden
 from team.members import add_member, get_member
 from team.schemas import MemberCreate, MemberPublic
+from team.timeline import start_for_candidate
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class CandidateRow:
     email: str
     status: str
     member_id: int | None
+    available_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Assessment:
     # True when the independence rule hides the panel's cards from the viewer (the levels,
     # verdict and cards above are then blanks: `independence.masked`).
     hidden: bool = False
+    # The day the forecast assumes they start (`with_starts`); None where not worked out.
+    start: date | None = None
 
     def public(self) -> CandidatePublic:
         """The API's candidate shape."""
@@ -61,6 +66,8 @@ class Assessment:
             status=self.candidate.status,
             levels=self.levels,
             rubric=RubricPublic(passes=self.rubric.passes, verdict=self.rubric.verdict),
+            available_from=self.candidate.available_from,
+            start_date=self.start,
         )
 
 
@@ -102,7 +109,7 @@ def opening_candidates(
     """An opening's candidates by name, assessed; a page of them when `limit` is given. Not
     masked: for services that apply the independence rule themselves (the ranking); viewers get
     `visible_candidates`. The page is cut by the database."""
-    # Six columns: more than SQLModel's typed `select` takes, so a Core select on the connection.
+    # Seven columns: more than SQLModel's typed `select` takes, so a Core select on the connection.
     query = (
         sa_select(
             col(Candidate.id),
@@ -111,6 +118,7 @@ def opening_candidates(
             col(Candidate.email),
             col(Candidate.status),
             col(Candidate.member_id),
+            col(Candidate.available_from),
         )
         .where(col(Candidate.opening_id) == opening_id)
         .order_by(func.lower(Candidate.name), col(Candidate.id))
@@ -128,18 +136,42 @@ def opening_candidates(
     return assess(rows, session=session, opening_id=opening_id), len(rows)
 
 
-def _rows(found: Sequence[tuple[int | None, int, str, str, str, int | None]]) -> list[CandidateRow]:
+def _rows(
+    found: Sequence[tuple[int | None, int, str, str, str, int | None, date | None]],
+) -> list[CandidateRow]:
     return [
-        CandidateRow(id or 0, opening_id, name, email, status, member_id)
-        for id, opening_id, name, email, status, member_id in found
+        CandidateRow(id or 0, opening_id, name, email, status, member_id, available_from)
+        for id, opening_id, name, email, status, member_id, available_from in found
     ]
+
+
+def with_starts(
+    assessments: Sequence[Assessment], opening: Opening, *, session: Session
+) -> list[Assessment]:
+    """Each assessment with the day the forecast assumes the candidate starts (MODEL.md,
+    "Start"; `team.timeline.start_for_candidate`). Their start is no card's: nothing to mask."""
+    # Held here so that each start below finds the settings row in the session's identity map
+    # (which holds rows weakly) instead of reading it again: one query for the whole page.
+    settings = get_settings(session=session)
+    starts = [
+        replace(
+            a,
+            start=start_for_candidate(
+                a.candidate.available_from, opening.start_date, session=session
+            ),
+        )
+        for a in assessments
+    ]
+    del settings
+    return starts
 
 
 def candidate(candidate_id: int, *, viewer: Viewer, session: Session) -> Assessment:
     """One visible candidate, assessed as this viewer may see them (`independence`)."""
     row = get_candidate_row(candidate_id, viewer=viewer, session=session)
     opening = get_opening_row(row.opening_id, viewer=viewer, session=session)
-    return as_seen(assess([row], session=session), sight(opening, viewer, session))[0]
+    seen = as_seen(assess([row], session=session), sight(opening, viewer, session))
+    return with_starts(seen, opening, session=session)[0]
 
 
 def visible_candidates(
@@ -148,7 +180,8 @@ def visible_candidates(
     """A page of a visible opening's candidates by name, each as this viewer may see them."""
     opening = get_opening_row(opening_id, viewer=viewer, session=session)
     found, total = opening_candidates(opening_id, session=session, limit=limit, offset=offset)
-    return as_seen(found, sight(opening, viewer, session)), total
+    seen = as_seen(found, sight(opening, viewer, session))
+    return with_starts(seen, opening, session=session), total
 
 
 def proposed_member_levels(assessment: Assessment) -> dict[str, int]:
@@ -163,6 +196,8 @@ def add_hire_to_team(
     """Put a hired candidate on the team, so coverage and the forecast move with the hire.
 
     Only the opening's hiring manager or an admin, only for a candidate marked hired, and once.
+    The new member keeps the start date the forecast assumed for the candidate (MODEL.md,
+    "Start"), unless `data` gives one of its own.
     """
     row = get_candidate_row(candidate_id, viewer=viewer, session=session, for_update=True)
     opening = get_opening_row(row.opening_id, viewer=viewer, session=session)
@@ -172,9 +207,19 @@ def add_hire_to_team(
         raise Conflict("Mark the candidate as hired first.", {"status": ["is not hired"]})
     if row.member_id is not None:
         raise Conflict("This hire is already on the team.")
+    if data.start_date is None:
+        start = start_for_candidate(row.available_from, opening.start_date, session=session)
+        data = data.model_copy(update={"start_date": start})
     member = add_member(data, session=session, actor=viewer.email)
     row.member_id = member.id
     session.add(row)
-    audit.record(session, viewer, "candidate.join_team", "candidate", row.id, f"member {member.id}")
+    audit.record(
+        session,
+        viewer,
+        "candidate.join_team",
+        "candidate",
+        row.id,
+        f"member {member.id}, starts {member.start_date}",
+    )
     session.commit()
     return get_member(member.id or 0, session=session)

@@ -6,10 +6,12 @@ rather than silently written (mass assignment).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
@@ -17,13 +19,15 @@ from pydantic import (
     field_validator,
 )
 
-from team.schemas import MAX_AREAS, Key, _Input, _no_control_chars, at_most
+from team.schemas import MAX_AREAS, DateOrNone, Key, _Input, _no_control_chars, at_most
 from team.text import has_control
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(max_length=5000)]
 Notes = Annotated[str, StringConstraints(max_length=10000)]
+# A status change's note, as long as `StatusChange.note` holds.
+StatusNote = Annotated[str, StringConstraints(max_length=2000)]
 Rating = Annotated[int, Field(ge=0, le=4, strict=True)]
 Recommendation = Literal["strong_no", "no", "yes", "strong_yes"]
 CandidateStatus = Literal["applied", "interviewing", "offer", "hired", "rejected"]
@@ -48,6 +52,8 @@ RecommendationOrNone = Annotated[
         }
     ),
 ]
+START_DATE = "When a hire for it would start; null: `notice_weeks` after the plan start."
+AVAILABLE_FROM = "The first day they could start; null: the opening's start date."
 
 
 def _no_controls_but_newlines(value: str | None) -> str | None:
@@ -64,6 +70,7 @@ class OpeningCreate(_Input):
     headcount: Annotated[int, Field(ge=1, le=100, strict=True)] = 1
     status: Literal["open", "closed"] = "open"
     panel: Panel = []
+    start_date: DateOrNone = Field(default=None, description=START_DATE)
 
     _clean_title = field_validator("title")(_no_control_chars)
     _clean_text = field_validator("description")(_no_controls_but_newlines)
@@ -76,6 +83,7 @@ class OpeningUpdate(_Input):
     headcount: Annotated[int, Field(ge=1, le=100, strict=True)] | None = None
     status: Literal["open", "closed"] | None = None
     panel: Panel | None = None
+    start_date: DateOrNone = Field(default=None, description=START_DATE)
 
     _clean_title = field_validator("title")(_no_control_chars)
     _clean_text = field_validator("description")(_no_controls_but_newlines)
@@ -90,6 +98,7 @@ class OpeningPublic(BaseModel):
     status: str
     hiring_manager: str
     panel: list[str]
+    start_date: date | None = Field(description=START_DATE)
 
 
 class RubricPublic(BaseModel):
@@ -100,6 +109,7 @@ class RubricPublic(BaseModel):
 class CandidateCreate(_Input):
     name: Name
     email: EmailStr
+    available_from: DateOrNone = Field(default=None, description=AVAILABLE_FROM)
 
     _clean = field_validator("name")(_no_control_chars)
 
@@ -109,6 +119,25 @@ class CandidateCreate(_Input):
         return value.lower()
 
 
+class CandidateUpdate(_Input):
+    """A decision on a candidate (a new status, with why) and their first possible day."""
+
+    # A note is the reason for a status change, so it comes with one (`service.update_candidate`).
+    model_config = ConfigDict(json_schema_extra={"dependentRequired": {"note": ["status"]}})
+
+    status: CandidateStatus | None = Field(
+        default=None,
+        description="The new status, recorded with who, when and the note. `hired` marks "
+        "the decision; putting the hire on the team is the candidate page's own step.",
+    )
+    note: StatusNote | None = Field(
+        default=None, description="Why: kept with the status change (send it with a status)."
+    )
+    available_from: DateOrNone = Field(default=None, description=AVAILABLE_FROM)
+
+    _clean = field_validator("note")(_no_controls_but_newlines)
+
+
 class CandidatePublic(BaseModel):
     id: int
     name: str
@@ -116,6 +145,10 @@ class CandidatePublic(BaseModel):
     status: str
     levels: dict[str, float | None]
     rubric: RubricPublic
+    available_from: date | None = Field(description=AVAILABLE_FROM)
+    start_date: date | None = Field(
+        description="The day the forecast assumes they would start (MODEL.md, Start)."
+    )
 
 
 class ScorecardIn(_Input):

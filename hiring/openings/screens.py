@@ -8,6 +8,7 @@ functions call, so no view or template decides it again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session
 
@@ -18,8 +19,9 @@ from hiring.openings.independence import sight
 from hiring.openings.models import Opening, StatusChange
 from hiring.openings.schemas import OpeningPublic, ScorecardPublic
 from hiring.openings.service import Viewer
-from team.areas import list_areas
+from team.areas import get_settings, list_areas
 from team.models import Area
+from team.timeline import calendar_of, start_for_candidate
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ class OpeningScreen:
     panel: dict[str, User]  # interviewers by email, for their names
     candidates: tuple[Assessment, ...]  # masked where the viewer must submit a card first
     total: int
+    # When a hire with no date of their own would start (MODEL.md, "Start"), and what that
+    # rests on when the opening has no start date (or one before the plan start).
+    hire_start: date
+    plan_start: date
+    notice_weeks: int
 
 
 def opening_detail(
@@ -53,7 +60,15 @@ def opening_detail(
         panel={u.email: u for u in service.interviewers(session=session)},
         candidates=tuple(found),
         total=total,
+        hire_start=start_for_candidate(None, row.start_date, session=session),
+        plan_start=_plan_start(session),
+        notice_weeks=get_settings(session=session).notice_weeks,
     )
+
+
+def _plan_start(session: Session) -> date:
+    """Today's plan start (`team.timeline`: the setting, or this week's Monday)."""
+    return calendar_of(get_settings(session=session), ()).plan_start
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,9 @@ class CandidateScreen:
     manager: bool
     may_rank: bool
     can_hire: bool
+    # `assessment.start` is the day the forecast assumes they start; these say what it rests on.
+    plan_start: date
+    notice_weeks: int
 
 
 def candidate_detail(candidate_id: int, *, viewer: Viewer, session: Session) -> CandidateScreen:
@@ -96,6 +114,8 @@ def candidate_detail(candidate_id: int, *, viewer: Viewer, session: Session) -> 
         manager=manager,
         may_rank=seen.may_rank,
         can_hire=manager and row.status == "hired" and row.member_id is None,
+        plan_start=_plan_start(session),
+        notice_weeks=get_settings(session=session).notice_weeks,
     )
 
 

@@ -20,6 +20,7 @@ from hiring.openings import audit
 from hiring.openings.models import Candidate, Opening, PanelSeat, StatusChange
 from hiring.openings.schemas import (
     CandidateCreate,
+    CandidateUpdate,
     OpeningCreate,
     OpeningPublic,
     OpeningUpdate,
@@ -122,6 +123,7 @@ def publish_openings(openings: Sequence[Opening], *, session: Session) -> list[O
             status=o.status,
             hiring_manager=managers.get(o.hiring_manager_id, ""),
             panel=panel.get(o.id or 0, []),
+            start_date=o.start_date,
         )
         for o in openings
     ]
@@ -241,6 +243,7 @@ def create_opening(data: OpeningCreate, *, viewer: Viewer, session: Session) -> 
         headcount=data.headcount,
         status=data.status,
         hiring_manager_id=viewer.id,
+        start_date=data.start_date,
     )
     session.add(opening)
     session.flush()
@@ -264,11 +267,13 @@ def update_opening(
         raise Forbidden()
     if expected_version is not None and expected_version != opening.version:
         raise Conflict("Someone else changed this opening meanwhile; reload and try again.")
-    changes = data.model_dump(exclude_unset=True, exclude={"panel", "target_area"})
+    changes = data.model_dump(exclude_unset=True, exclude={"panel", "target_area", "start_date"})
     for field, value in changes.items():
         if value is None:
             raise InvalidInput({field: ["may not be empty"]})
         setattr(opening, field, value)
+    if "start_date" in data.model_fields_set:  # None clears it
+        opening.start_date = data.start_date
     if "target_area" in data.model_fields_set:
         opening.target_area_id = _area_id(data.target_area, session)
     panel_change = _set_panel(opening, data.panel, session) if data.panel is not None else ""
@@ -348,7 +353,12 @@ def _stage_candidate(
     opening_id: int, data: CandidateCreate, viewer: Viewer, session: Session
 ) -> Candidate:
     """Stage one checked candidate with their first status and an audit entry (no commit)."""
-    candidate = Candidate(opening_id=opening_id, name=data.name, email=data.email)
+    candidate = Candidate(
+        opening_id=opening_id,
+        name=data.name,
+        email=data.email,
+        available_from=data.available_from,
+    )
     session.add(candidate)
     session.flush()
     session.add(
@@ -439,6 +449,47 @@ def set_status(
     candidate.version += 1
     candidate.updated_at = utcnow()
     session.add(candidate)
+    session.commit()
+    return candidate
+
+
+def update_candidate(
+    candidate_id: int, data: CandidateUpdate, *, viewer: Viewer, session: Session
+) -> Candidate:
+    """Change a candidate's status (with a note) and their first possible day, all or nothing
+    (the API's `PATCH /candidates/{id}`, and the candidate page's first-possible-day form); only
+    the opening's hiring manager or an admin. The status goes through `set_status`, as the
+    page's status form does, so the decision is recorded the same way (who, when, the note, an
+    audit entry). Once the hire is on the team, their start date is their team record's."""
+    candidate = get_candidate_row(candidate_id, viewer=viewer, session=session, for_update=True)
+    opening = get_opening_row(candidate.opening_id, viewer=viewer, session=session)
+    if not manages(opening, viewer):
+        raise Forbidden()
+    sent = data.model_fields_set
+    if "note" in sent and data.status is None:
+        raise InvalidInput({"note": ["goes with a status change: send the status too"]})
+    if "available_from" in sent and data.available_from != candidate.available_from:
+        if candidate.member_id is not None:
+            # The team record carries the start date from the hire on; two dates would differ.
+            raise Conflict(
+                "They are on the team already: change the start date on their team record.",
+                {"available_from": ["is kept on their team record since the hire"]},
+            )
+        audit.record(
+            session,
+            viewer,
+            "candidate.available_from",
+            "candidate",
+            candidate_id,
+            f"{candidate.available_from or 'none'} -> {data.available_from or 'none'}",
+        )
+        candidate.available_from = data.available_from
+        candidate.version += 1
+        candidate.updated_at = utcnow()
+        session.add(candidate)
+        session.flush()  # `set_status` reads the row afresh
+    if data.status is not None:
+        set_status(candidate_id, data.status, viewer=viewer, session=session, note=data.note or "")
     session.commit()
     return candidate
 

@@ -19,11 +19,12 @@ from hiring.db import get_session
 from hiring.openings import candidates as assessments
 from hiring.openings import scorecards, screens, service
 from hiring.openings.models import RECOMMENDATION_NAMES
-from hiring.openings.schemas import ScorecardIn, ScorecardPublic
+from hiring.openings.schemas import CandidateUpdate, ScorecardIn, ScorecardPublic
 from hiring.pages.forms import ConfirmForm, MemberForm, member_form
 from hiring.pages.hiring_forms import (
     CANDIDATE_STATUS_NAMES,
     NOT_ASSESSED,
+    AvailableFromForm,
     ScorecardForm,
     StatusChangeForm,
     scorecard_form,
@@ -46,10 +47,17 @@ def my_cards():
 
 
 def _candidate_page(
-    candidate_id: int, *, status_form: StatusChangeForm | None = None, status: int = 200
+    candidate_id: int,
+    *,
+    status_form: StatusChangeForm | None = None,
+    available_form: AvailableFromForm | None = None,
+    status: int = 200,
 ) -> tuple[str, int]:
     """Everything about one candidate this viewer may see (`screens.candidate_detail`)."""
     screen = screens.candidate_detail(candidate_id, viewer=current_user, session=get_session())
+    if available_form is None:
+        available_form = AvailableFromForm(formdata=None)
+        available_form.available_from.data = screen.assessment.candidate.available_from
     return render_template(
         "candidates/detail.html",
         screen=screen,
@@ -58,6 +66,7 @@ def _candidate_page(
         opening=screen.opening,
         areas=screen.areas,
         status_form=status_form or _status_form(screen.assessment.candidate.status),
+        available_form=available_form,
         statuses=CANDIDATE_STATUS_NAMES,
         recommendations=RECOMMENDATION_NAMES,
     ), status
@@ -101,6 +110,30 @@ def change_status(candidate_id: int):
             flash(f"{done.value.name} is now: {name}.", "success")
             return redirect(url_for("candidates.candidate", candidate_id=candidate_id))
     return _candidate_page(candidate_id, status_form=form, status=400)
+
+
+@bp.route("/<int:candidate_id>/available-from", methods=["POST"])
+@allow(*TEAM_EDITORS)
+def change_available_from(candidate_id: int):
+    """Set or clear the first day a candidate could start (the opening's hiring manager or an
+    admin): the same service as the API's `PATCH /candidates/{id}`."""
+    form = AvailableFromForm()
+    status = 400
+    if form.validate_on_submit():
+        done = attempt(
+            form,
+            lambda: service.update_candidate(
+                candidate_id,
+                CandidateUpdate(available_from=form.available_from.data),
+                viewer=current_user,
+                session=get_session(),
+            ),
+        )
+        if done.value is not None:
+            flash(f"{done.value.name}'s first possible day is saved.", "success")
+            return redirect(url_for("candidates.candidate", candidate_id=candidate_id))
+        status = done.status
+    return _candidate_page(candidate_id, available_form=form, status=status)
 
 
 def _fill_scorecard(form: ScorecardForm, card: ScorecardPublic, areas: Sequence[Area]) -> None:
@@ -280,5 +313,10 @@ def add_to_team(candidate_id: int):
             return redirect(url_for("team.member", member_id=done.value.id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
-        "candidates/hire.html", form=form, candidate=row, opening=opening, areas=areas
+        "candidates/hire.html",
+        form=form,
+        candidate=row,
+        opening=opening,
+        areas=areas,
+        start=assessment.start,
     ), status

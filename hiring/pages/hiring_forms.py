@@ -13,6 +13,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    DateField,
     HiddenField,
     SelectChoice,
     SelectField,
@@ -65,6 +66,12 @@ class OpeningForm(FlaskForm):
         description="How many people this opening hires, from 1 to 100.",
     )
     status = SelectField("Status", choices=OPENING_STATUS_CHOICES, default="open")
+    start_date = DateField(
+        "Start date",
+        validators=[Optional()],
+        description="When a hire for this opening would start. Empty: the notice period "
+        "(a setting) after the plan start.",
+    )
     panel = MultiCheckboxField(
         "Interview panel",
         validate_choice=False,
@@ -88,6 +95,11 @@ def opening_form(areas: Sequence[Area], panel: Sequence[User], **kwargs: Any) ->
 class CandidateForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = StringField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    available_from = DateField(
+        "Available from",
+        validators=[Optional()],
+        description="The first day they could start, if known. Empty: the opening's start date.",
+    )
 
 
 class CandidateUploadForm(FlaskForm):
@@ -112,6 +124,14 @@ class StatusChangeForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         description="Why: kept with the decision in the candidate's history.",
         render_kw={"rows": 2},
+    )
+
+
+class AvailableFromForm(FlaskForm):
+    available_from = DateField(
+        "Available from",
+        validators=[Optional()],
+        description="The first day they could start. Empty: the opening's start date.",
     )
 
 

@@ -85,6 +85,7 @@ def _opening_data(form: OpeningForm) -> dict[str, Any]:
         "headcount": form.headcount.data,
         "status": form.status.data,
         "panel": list(form.panel.data or []),
+        "start_date": form.start_date.data,  # None: no date of its own
     }
 
 
@@ -134,6 +135,7 @@ def edit_opening(opening_id: int):
         form.title.data, form.description.data = current.title, current.description
         form.headcount.data, form.target_area.data = current.headcount, current.target_area or ""
         form.status.data, form.panel.data = current.status, current.panel
+        form.start_date.data = current.start_date
         form.version.data = str(row.version)
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
@@ -195,7 +197,8 @@ def opening(opening_id: int):
 @bp.route("/<int:opening_id>/candidates", methods=["POST"])
 @allow(*TEAM_EDITORS)
 def add_candidate(opening_id: int):
-    """Add one candidate by name and email (the opening's hiring manager or an admin)."""
+    """Add one candidate by name and email, and the first day they could start if known (the
+    opening's hiring manager or an admin)."""
     db = get_session()
     form = CandidateForm()
     status = 400
@@ -204,7 +207,11 @@ def add_candidate(opening_id: int):
             form,
             lambda: service.add_candidate(
                 opening_id,
-                CandidateCreate(name=form.name.data, email=form.email.data),
+                CandidateCreate(
+                    name=form.name.data,
+                    email=form.email.data,
+                    available_from=form.available_from.data,
+                ),
                 viewer=current_user,
                 session=db,
             ),
@@ -240,7 +247,7 @@ def read_candidates_csv(data: bytes) -> tuple[list[tuple[int, CandidateCreate]],
                 continue
             try:
                 values = {k: (v or "").strip() for k, v in record.items()}
-                rows.append((line, CandidateCreate(**values)))
+                rows.append((line, CandidateCreate.model_validate(values)))
             except ValidationError as error:
                 messages = [f"{k} {m}" for k, ms in pydantic_fields(error).items() for m in ms]
                 problems.append(f"Line {line}: {'; '.join(messages)}.")

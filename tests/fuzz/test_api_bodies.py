@@ -1,9 +1,9 @@
 """Hypothesis on every JSON body of the API: no 5xx, the error shape of API.md, no partial write.
 
-For each POST and PATCH body (members, work items, openings, candidates, scorecards, settings)
-the examples mix well-shaped values with hostile ones: wrong types, huge and non-finite
-numbers, NUL bytes, right-to-left overrides, lone surrogates, very long strings, nested junk,
-unknown fields (ids, owners, versions), raw bodies that are not JSON or not objects.
+For each POST and PATCH body (members, absences, work items, openings, candidates, scorecards,
+settings) the examples mix well-shaped values with hostile ones: wrong types, huge and
+non-finite numbers, NUL bytes, right-to-left overrides, lone surrogates, very long strings,
+nested junk, unknown fields (ids, owners, versions), raw bodies that are not JSON or not objects.
 
 The invariants, on every example:
 - never a 5xx;
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -29,7 +30,9 @@ from tests.fuzz.strategies import (
     AREAS,
     SKILLS,
     Raw,
+    dates,
     emails,
+    good_dates,
     good_emails,
     good_names,
     keys,
@@ -96,6 +99,8 @@ member_fields = {
     "fte": st.one_of(st.floats(min_value=0.01, max_value=1.0), numbers),
     "levels": st.dictionaries(keys(AREAS), levels, max_size=4),
     "skills": st.dictionaries(keys(SKILLS), levels, max_size=3),
+    "start_date": st.one_of(st.none(), dates),
+    "end_date": st.one_of(st.none(), dates),
 }
 
 
@@ -108,6 +113,8 @@ valid_member = st.fixed_dictionaries(
         "fte": st.floats(min_value=0.01, max_value=1.0),
         "levels": st.dictionaries(st.sampled_from(AREAS), level),
         "skills": st.dictionaries(st.sampled_from(SKILLS), level),
+        "start_date": st.one_of(st.none(), good_dates),
+        "end_date": st.one_of(st.none(), good_dates),
     },
 )
 valid_member_change = st.fixed_dictionaries(
@@ -118,6 +125,8 @@ valid_member_change = st.fixed_dictionaries(
         "fte": st.floats(min_value=0.01, max_value=1.0),
         "levels": st.dictionaries(st.sampled_from(AREAS), level),
         "skills": st.dictionaries(st.sampled_from(SKILLS), level),
+        "start_date": st.one_of(st.none(), good_dates),
+        "end_date": st.one_of(st.none(), good_dates),
     },
 )
 
@@ -139,6 +148,11 @@ def _check_member(stored: dict[str, Any], sent: dict[str, Any], before: dict[str
     if "fte" in sent:
         assert same_number(stored["fte"], sent["fte"]), (stored, sent)
         expected["fte"] = stored["fte"]
+    for field in ("start_date", "end_date"):
+        if field in sent:  # an ISO date as sent, or null: none
+            expected[field] = sent[field]
+    if stored["start_date"] and stored["end_date"]:
+        assert stored["start_date"] <= stored["end_date"], stored
     assert stored == expected, (sent, stored)
 
 
@@ -148,6 +162,8 @@ EMPTY_MEMBER = {
     "active": True,
     "levels": {},
     "skills": {},
+    "start_date": None,
+    "end_date": None,
 }
 
 
@@ -185,6 +201,40 @@ def test_member_bodies(api, snapshot, skills):
             _check_member(stored, sent, before)
 
     change()
+
+
+absence_fields = {"start": dates, "end": dates, "note": text}
+valid_absence = st.fixed_dictionaries(
+    {"start": good_dates, "end": good_dates}, optional={"note": st.one_of(st.just(""), good_names)}
+)
+
+
+def test_absence_bodies(api, snapshot, make_member):
+    """Absences of a member with dates: accepted ones read back as sent and lie within the
+    member's time; refused ones write nothing."""
+    client = api("hiring_manager")
+    member = make_member(start_date=date(2024, 1, 1), end_date=date(2031, 12, 31))
+    url = f"{API}/members/{member.id}/absences"
+
+    @FUZZ
+    @given(sent=requests(absence_fields, valid_absence))
+    def add(sent):
+        response, sent = attempt(client, "POST", url, sent, snapshot)
+        if response is None:
+            return
+        assert response.status_code == 201
+        stored = client.get(response.headers["Location"]).get_json()
+        assert stored == response.get_json()
+        assert stored == {
+            "id": stored["id"],
+            "member_id": member.id,
+            "start": sent["start"],
+            "end": sent["end"],
+            "note": trimmed(sent.get("note", "")),
+        }
+        assert "2024-01-01" <= stored["start"] <= stored["end"] <= "2031-12-31", stored
+
+    add()
 
 
 work_item_fields = {
@@ -329,6 +379,7 @@ opening_fields = {
     "title": names,
     "description": text,
     "target_area": st.one_of(keys(AREAS), st.none()),
+    "start_date": st.one_of(st.none(), dates),
     "headcount": st.one_of(st.integers(min_value=1, max_value=100), numbers),
     "status": st.one_of(st.sampled_from(("open", "closed")), text),
     "panel": st.lists(
@@ -345,6 +396,7 @@ valid_opening = st.fixed_dictionaries(
         "headcount": st.integers(min_value=1, max_value=100),
         "status": st.sampled_from(("open", "closed")),
         "panel": st.lists(st.sampled_from(("ada@example.com", "bo@example.com")), unique=True),
+        "start_date": st.one_of(st.none(), good_dates),
     },
 )
 valid_opening_change = valid_opening.map(lambda b: b).flatmap(
@@ -363,7 +415,7 @@ def _check_opening(stored: dict[str, Any], sent: dict[str, Any], before: dict[st
     if "target_area" in sent:
         area = sent["target_area"]
         expected["target_area"] = area.strip().lower() if area is not None else None
-    for field in ("headcount", "status"):
+    for field in ("headcount", "status", "start_date"):  # a date reads back as sent (ISO)
         if field in sent:
             expected[field] = sent[field]
     if "panel" in sent:
@@ -392,6 +444,7 @@ def test_opening_bodies(api_as, snapshot, panel):
             "status": "open",
             "hiring_manager": panel["manager"].email,
             "panel": [],
+            "start_date": None,
         }
         _check_opening(stored, sent, fresh)
 
@@ -420,8 +473,11 @@ def test_candidate_bodies(api_as, snapshot, panel, make_opening):
     client = api_as(panel["manager"])
     opening = make_opening(manager=panel["manager"])
     closed = make_opening(manager=panel["manager"], status="closed")
-    fields = {"name": names, "email": emails}
-    valid = st.fixed_dictionaries({"name": good_names, "email": good_emails})
+    fields = {"name": names, "email": emails, "available_from": st.one_of(st.none(), dates)}
+    valid = st.fixed_dictionaries(
+        {"name": good_names, "email": good_emails},
+        optional={"available_from": st.one_of(st.none(), good_dates)},
+    )
 
     @FUZZ
     @given(target=st.sampled_from((opening.id, closed.id, 10**6)), sent=requests(fields, valid))
@@ -438,8 +494,49 @@ def test_candidate_bodies(api_as, snapshot, panel, make_opening):
         assert stored["name"] == trimmed(sent["name"])
         assert stored["email"] == sent["email"].lower()
         assert stored["status"] == "applied"
+        assert stored["available_from"] == sent.get("available_from")
 
     add()
+
+
+def test_candidate_change_bodies(api_as, snapshot, panel, make_opening, make_candidate):
+    """`PATCH /candidates/{id}`: a decision (status and note) and the first possible day."""
+    client = api_as(panel["manager"])
+    opening = make_opening(manager=panel["manager"])
+    candidates = [make_candidate(opening) for _ in range(3)]
+    statuses = ("applied", "interviewing", "offer", "hired", "rejected")
+    fields = {
+        "status": st.one_of(st.sampled_from(statuses), text, numbers),
+        "note": text,
+        "available_from": st.one_of(st.none(), dates),
+    }
+    valid = st.one_of(
+        st.fixed_dictionaries({}, optional={"available_from": st.one_of(st.none(), good_dates)}),
+        st.fixed_dictionaries(
+            {"status": st.sampled_from(statuses)},
+            optional={
+                "note": st.one_of(good_text, st.just("line one\nline two")),
+                "available_from": st.one_of(st.none(), good_dates),
+            },
+        ),
+    )
+    targets = [c.id for c in candidates] + [10**6]
+
+    @FUZZ
+    @given(target=st.sampled_from(targets), sent=requests(fields, valid))
+    def change(target, sent):
+        url = f"{API}/candidates/{target}"
+        before = client.get(url).get_json()
+        response, sent = attempt(client, "PATCH", url, sent, snapshot)
+        if response is None:
+            return
+        assert target != 10**6
+        stored = client.get(url).get_json()
+        assert stored == response.get_json()
+        assert stored["status"] == sent.get("status", before["status"])
+        assert stored["available_from"] == sent.get("available_from", before["available_from"])
+
+    change()
 
 
 def test_scorecard_bodies(api_as, snapshot, panel, make_opening, make_candidate):
@@ -495,11 +592,13 @@ def test_raw_bodies_are_refused_on_every_write(api, snapshot):
     writes = [
         ("POST", f"{API}/members"),
         ("PATCH", f"{API}/members/1"),
+        ("POST", f"{API}/members/1/absences"),
         ("POST", f"{API}/work-items"),
         ("PATCH", f"{API}/work-items/1"),
         ("POST", f"{API}/openings"),
         ("PATCH", f"{API}/openings/1"),
         ("POST", f"{API}/openings/1/candidates"),
+        ("PATCH", f"{API}/candidates/1"),
         ("POST", f"{API}/candidates/1/scorecards"),
         ("PATCH", f"{API}/settings"),
     ]

@@ -47,8 +47,8 @@ def make_opening(db: Session, make_user: Callable[..., Any]) -> Callable[..., Op
 
 @pytest.fixture
 def make_candidate(db: Session) -> Callable[..., Candidate]:
-    """make_candidate(opening, name=..., email=..., status=...) -> Candidate, added by its
-    opening's hiring manager."""
+    """make_candidate(opening, name=..., email=..., available_from=..., status=...) ->
+    Candidate, added by its opening's hiring manager."""
 
     def make(opening: OpeningPublic, **overrides: Any) -> Candidate:
         n = next(_numbers)
@@ -57,6 +57,7 @@ def make_candidate(db: Session) -> Callable[..., Candidate]:
         data = CandidateCreate(
             name=overrides.get("name", f"Candidate {n}"),
             email=overrides.get("email", f"candidate{n}@example.com"),
+            available_from=overrides.get("available_from"),
         )
         candidate = service.add_candidate(opening.id, data, viewer=viewer, session=db)
         if "status" in overrides:

@@ -4,12 +4,17 @@ nothing."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import select
 
 from hiring.openings.models import Candidate, StatusChange
+from team.settings import update_settings
 
 API = "/api/v1"
+# A fixed Monday as the plan start, so the start the forecast assumes does not follow today.
+PLAN_START = date(2027, 1, 4)
 
 
 @pytest.fixture
@@ -48,7 +53,10 @@ def _card(client, candidate_id: int, ratings: dict, submit: bool = True) -> None
     assert response.status_code == 200, response.get_json()
 
 
-def test_a_candidate_reads_exactly_as_the_contract_says(api_as, opening, make_candidate, people):
+def test_a_candidate_reads_exactly_as_the_contract_says(
+    api_as, opening, make_candidate, people, db
+):
+    update_settings(session=db, plan_start=PLAN_START)
     made = make_candidate(opening, name="Grace Hopper", email="grace@example.com")
     response = api_as(people["ada"]).get(f"{API}/candidates/{made.id}")
     assert response.status_code == 200
@@ -59,12 +67,15 @@ def test_a_candidate_reads_exactly_as_the_contract_says(api_as, opening, make_ca
         "status": "applied",
         "levels": {"research": None, "engineering": None, "data": None},
         "rubric": {"passes": False, "verdict": "incomplete"},
+        "available_from": None,
+        "start_date": "2027-02-01",  # notice_weeks (4) after the plan start
     }
 
 
 def test_adding_answers_201_with_the_candidate_and_where_it_lives(
     api_as, opening, people, count, db
 ):
+    update_settings(session=db, plan_start=PLAN_START)
     client = api_as(people["manager"])
     body = {"name": " Lin Chen ", "email": "Lin@Example.com"}
     response = client.post(f"{API}/openings/{opening.id}/candidates", json=body)
@@ -77,6 +88,8 @@ def test_adding_answers_201_with_the_candidate_and_where_it_lives(
         "status": "applied",
         "levels": {"research": None, "engineering": None, "data": None},
         "rubric": {"passes": False, "verdict": "incomplete"},
+        "available_from": None,
+        "start_date": "2027-02-01",
     }
     assert response.headers["Location"] == f"{API}/candidates/{made['id']}"
     assert client.get(response.headers["Location"]).get_json() == made
@@ -156,7 +169,16 @@ def test_the_list_pages_candidates_by_name(api_as, opening, make_candidate, peop
     first = client.get(f"{API}/openings/{opening.id}/candidates?limit=2").get_json()
     assert first["total"] == 3
     assert [c["name"] for c in first["items"]] == ["Ana", "Bert"]
-    assert set(first["items"][0]) == {"id", "name", "email", "status", "levels", "rubric"}
+    assert set(first["items"][0]) == {
+        "id",
+        "name",
+        "email",
+        "status",
+        "levels",
+        "rubric",
+        "available_from",
+        "start_date",
+    }
     rest = client.get(f"{API}/openings/{opening.id}/candidates?limit=2&offset=2").get_json()
     assert ([c["name"] for c in rest["items"]], rest["total"]) == (["cleo"], 3)
     too_many = client.get(f"{API}/openings/{opening.id}/candidates?limit=501")

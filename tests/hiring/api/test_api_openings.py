@@ -51,6 +51,7 @@ def test_an_opening_reads_exactly_as_the_contract_says(api, make_opening, people
         "status": "open",
         "hiring_manager": "manager@example.com",
         "panel": ["ada@example.com", "bo@example.com"],
+        "start_date": None,
     }
 
 
@@ -74,6 +75,7 @@ def test_create_answers_201_with_the_opening_and_where_it_lives(api_as, count, p
         "status": "open",
         "hiring_manager": "manager@example.com",
         "panel": ["ada@example.com"],
+        "start_date": None,
     }
     assert response.headers["Location"] == f"{API}/openings/{made['id']}"
     assert client.get(response.headers["Location"]).get_json() == made
