@@ -13,7 +13,7 @@ newcomer is up to speed; and the load is the mentor's time a newcomer takes in t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -26,14 +26,18 @@ __all__ = [
     "Person",
     "candidate_start",
     "capacities",
+    "days_of",
     "finish_date",
     "mentor_load",
     "mentor_of",
     "monday_of",
     "onboarding_loads",
+    "own_capacities",
     "own_capacity",
+    "ranked_mentors",
     "start_date",
     "start_week",
+    "strongest_area",
     "working_days",
 ]
 
@@ -120,7 +124,7 @@ def _ramp(person: Person, calendar: Calendar, weeks: int) -> np.ndarray:
     return np.clip(ramped, 0.0, 1.0)
 
 
-def _strongest_area(levels: Mapping[str, float], areas: Sequence[str]) -> str | None:
+def strongest_area(levels: Mapping[str, float], areas: Sequence[str]) -> str | None:
     """The area of the highest level (ties: the area listed first); None with no areas."""
     best: str | None = None
     for area in areas:
@@ -130,28 +134,58 @@ def _strongest_area(levels: Mapping[str, float], areas: Sequence[str]) -> str | 
 
 
 def mentor_of(
-    newcomer: Person, people: Sequence[Person], calendar: Calendar, areas: Sequence[str]
+    newcomer: Person,
+    people: Sequence[Person],
+    calendar: Calendar,
+    areas: Sequence[str],
+    ranked: Mapping[str, Sequence[int]] | None = None,
 ) -> Person | None:
     """Who shows the newcomer around (MODEL.md): among the established members (on the team
     before the plan start, not the newcomer, started no later than them and staying at least
     until their start), the one with the highest level in the newcomer's strongest area; ties
-    to the lowest id. None for someone with no start date, or when nobody qualifies."""
+    to the lowest id. None for someone with no start date, or when nobody qualifies.
+
+    `ranked` (from `ranked_mentors`) saves sorting the team again for each newcomer."""
+    index = _mentor_index(newcomer, people, calendar, areas, ranked)
+    return None if index is None else people[index]
+
+
+def ranked_mentors(
+    people: Sequence[Person], calendar: Calendar, areas: Sequence[str]
+) -> dict[str, list[int]]:
+    """Per area, the people on the team before the plan start by level, highest first (ties:
+    the lowest id): the order in which `mentor_of` looks for a newcomer's mentor."""
+    established = [
+        i for i, p in enumerate(people) if p.start is None or p.start < calendar.plan_start
+    ]
+    return {
+        area: sorted(established, key=lambda i: (-people[i].levels.get(area, 0.0), people[i].id))
+        for area in areas
+    }
+
+
+def _mentor_index(
+    newcomer: Person,
+    people: Sequence[Person],
+    calendar: Calendar,
+    areas: Sequence[str],
+    ranked: Mapping[str, Sequence[int]] | None,
+) -> int | None:
     if newcomer.start is None:
         return None
-    area = _strongest_area(newcomer.levels, areas)
+    area = strongest_area(newcomer.levels, areas)
     if area is None:
         return None
-    established = [
-        p
-        for p in people
-        if p.id != newcomer.id
-        and (p.start is None or p.start < calendar.plan_start)
-        and (p.start is None or p.start <= newcomer.start)
-        and (p.end is None or p.end >= newcomer.start)
-    ]
-    if not established:
-        return None
-    return min(established, key=lambda p: (-p.levels.get(area, 0.0), p.id))
+    order = (ranked or ranked_mentors(people, calendar, areas))[area]
+    for i in order:
+        p = people[i]
+        if (
+            p.id != newcomer.id
+            and (p.start is None or p.start <= newcomer.start)
+            and (p.end is None or p.end >= newcomer.start)
+        ):
+            return i
+    return None
 
 
 def own_capacity(person: Person, calendar: Calendar, weeks: int) -> np.ndarray:
@@ -161,23 +195,27 @@ def own_capacity(person: Person, calendar: Calendar, weeks: int) -> np.ndarray:
 
 
 def mentor_load(
-    newcomer: Person, people: Sequence[Person], calendar: Calendar, areas: Sequence[str], weeks: int
+    newcomer: Person,
+    people: Sequence[Person],
+    calendar: Calendar,
+    areas: Sequence[str],
+    weeks: int,
+    ranked: Mapping[str, Sequence[int]] | None = None,
 ) -> tuple[int, np.ndarray] | None:
     """Which of `people` (by index) mentors the newcomer, and the capacity it costs them in
     each of the first `weeks` weeks (`mentoring_fte * days[mentor][w] / 5` in the newcomer's
     first `mentoring_weeks` weeks, 0 elsewhere); None when nobody does."""
     if calendar.mentoring_fte <= 0 or calendar.mentoring_weeks <= 0:
         return None
-    mentor = mentor_of(newcomer, people, calendar, areas)
+    index = _mentor_index(newcomer, people, calendar, areas, ranked)
     first = start_week(newcomer, calendar)
-    if mentor is None or first is None:
+    if index is None or first is None:
         return None
     low, high = max(first, 0), min(first + calendar.mentoring_weeks, weeks)
     load = np.zeros(weeks)
     if low < high:
-        days = working_days(mentor, calendar, weeks).astype(float)
+        days = working_days(people[index], calendar, weeks).astype(float)
         load[low:high] = calendar.mentoring_fte * days[low:high] / WORKING_DAYS
-    index = next(i for i, p in enumerate(people) if p is mentor)
     return index, load
 
 
@@ -190,10 +228,37 @@ def capacities(
     their mentor's capacity in each of their first `mentoring_weeks` weeks, whatever the
     mentor's fte; a capacity never goes below 0.
     """
-    result = np.array([own_capacity(p, calendar, weeks) for p in people]).reshape(
-        len(people), weeks
-    )
+    result = own_capacities(people, calendar, weeks)
     return np.maximum(result - onboarding_loads(people, calendar, areas, weeks), 0.0)
+
+
+def own_capacities(people: Sequence[Person], calendar: Calendar, weeks: int) -> np.ndarray:
+    """`own_capacity` of each person (one row each), worked out once per distinct set of
+    dates and absences and scaled by fte: most of a team has none, so one row serves them."""
+    return _per_calendar(people, lambda p: own_capacity(p, calendar, weeks), weeks, scale=True)
+
+
+def days_of(people: Sequence[Person], calendar: Calendar, weeks: int) -> np.ndarray:
+    """`working_days` of each person (one row each), once per distinct dates and absences."""
+    return _per_calendar(people, lambda p: working_days(p, calendar, weeks), weeks, scale=False)
+
+
+def _per_calendar(
+    people: Sequence[Person],
+    row_of: Callable[[Person], np.ndarray],
+    weeks: int,
+    *,
+    scale: bool,
+) -> np.ndarray:
+    known: dict[tuple[object, ...], np.ndarray] = {}
+    result = np.empty((len(people), weeks))
+    for i, p in enumerate(people):
+        key = (p.start, p.end, p.absences)
+        row = known.get(key)
+        if row is None:
+            row = known[key] = row_of(Person(0, 1.0, {}, p.start, p.end, p.absences))
+        result[i] = p.fte * row if scale else row
+    return result
 
 
 def onboarding_loads(
@@ -201,8 +266,13 @@ def onboarding_loads(
 ) -> np.ndarray:
     """Each person's onboarding load per week: the sum over the newcomers they mentor."""
     loads = np.zeros((len(people), weeks))
+    if not any(p.start is not None for p in people):
+        return loads  # no newcomers, no one to show around
+    ranked = ranked_mentors(people, calendar, areas)
     for newcomer in people:
-        found = mentor_load(newcomer, people, calendar, areas, weeks)
+        if newcomer.start is None:
+            continue  # not a newcomer: nobody shows them around
+        found = mentor_load(newcomer, people, calendar, areas, weeks, ranked)
         if found is not None:
             loads[found[0]] += found[1]
     return loads

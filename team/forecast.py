@@ -53,9 +53,14 @@ __all__ = [
     "Pressures",
     "forecast",
     "forecast_with",
+    "forecast_in_time",
     "forecast_with_each",
+    "TimedModel",
+    "merge_by_speed",
+    "plan_at",
     "pressures",
     "velocity_at",
+    "weakest_area",
     "weeks_saved",
 ]
 
@@ -244,7 +249,7 @@ def pressures(
         return Pressures(base, tuple(AreaPressure(a, None, None) for a in demand), _unstaffed(base))
     work = _weeks_of_work(demand, points_per_week)
     areas = tuple(_area_pressure(a, base.weeks, rates, work, velocities) for a in demand)
-    return Pressures(base, areas, _weakest(areas, demand))
+    return Pressures(base, areas, weakest_area(areas, demand))
 
 
 def _forecast(
@@ -287,7 +292,7 @@ def _area_pressure(
     return AreaPressure(area, saved, saved / weeks)
 
 
-def _weakest(areas: tuple[AreaPressure, ...], demand: Mapping[str, float]) -> str | None:
+def weakest_area(areas: Sequence[AreaPressure], demand: Mapping[str, float]) -> str | None:
     """The area with demand and the highest pressure; near-ties go to the area listed first."""
     best: AreaPressure | None = None
     for item in areas:
@@ -587,9 +592,23 @@ def forecast_in_time(
     busy = [a for a, w in work.items() if w > 0]
     if not busy:
         return TimedForecast(0.0)
-    groups, rows = _merge_by_speed(speeds, capacity, busy)
+    groups, rows = merge_by_speed(speeds, capacity, busy)
+    if highspy is not None:
+        model = TimedModel(groups, work, busy)
+        return TimedForecast(model.least_t(rows, near))
+    return TimedForecast(_least_t_with_linprog(groups, rows, work, busy, near))
+
+
+def _least_t_with_linprog(
+    groups: list[dict[str, float]],
+    rows: np.ndarray,
+    work: Mapping[str, float],
+    busy: Sequence[str],
+    near: float | None,
+) -> float:
+    """The search with a fresh `linprog` per question (without highspy)."""
     cumulative = np.concatenate([np.zeros((len(rows), 1)), np.cumsum(rows, axis=1)], axis=1)
-    horizon = capacity.shape[1]
+    horizon = rows.shape[1]
 
     def fits(week: int) -> bool:
         rates = [{a: cumulative[g, week] * v[a] for a in busy} for g, v in enumerate(groups)]
@@ -597,7 +616,7 @@ def forecast_in_time(
 
     low, high = _bracket(fits, horizon, near)
     if high > horizon:
-        return TimedForecast(math.inf)
+        return math.inf
     while high - low > 1:
         middle = (low + high) // 2
         if fits(middle):
@@ -605,7 +624,159 @@ def forecast_in_time(
         else:
             low = middle
     tau = _within_week(groups, cumulative[:, high - 1], rows[:, high - 1], work, busy)
-    return TimedForecast(high - 1 + tau)
+    return high - 1 + tau
+
+
+# Slack left in the work (its total scaled to 1) below which the demand fits: solver noise.
+_SLACK = 1e-9
+
+
+class TimedModel:
+    """One HiGHS model of "does the demand fit within these capacities?" for merged groups
+    with fixed speeds, plus one extra person whose speeds can change, kept warm between
+    questions: a week's question changes only the capacities (row bounds), a new extra only
+    their speeds (a few coefficients), so each solve starts from the last basis.
+
+    Columns `[y (group, area) pairs..., u per busy area (the extra)..., s per busy area, tau]`;
+    rows `[busy areas..., groups..., extra]`, the work scaled to sum to 1:
+
+        sum_g v[g][a] y[g][a] + v_extra[a] u[a] + s[a] >= work[a]      for each busy area
+        sum_a y[g][a] - c[g] tau <= C[g]                                for each group (and u)
+
+    Whether the work fits by a whole week: tau fixed at 0, minimise the slack s (0: it fits).
+    Within a week: s fixed at 0, minimise tau with C the capacity before the week and c the
+    week's own.
+    """
+
+    def __init__(
+        self, groups: list[dict[str, float]], work: Mapping[str, float], busy: Sequence[str]
+    ):
+        self._busy, self._groups = list(busy), len(groups)
+        self._total = sum(work[a] for a in busy)
+        k = len(self._busy)
+        pairs = [(g, i) for g, v in enumerate(groups) for i, a in enumerate(self._busy) if v[a] > 0]
+        self._u = len(pairs)
+        self._s = self._u + k
+        self._tau = self._s + k
+        rows = k + self._groups + 1
+        starts, index, value = [0], [], []
+        for g, i in pairs:
+            index += [i, k + g]
+            value += [groups[g][self._busy[i]], 1.0]
+            starts.append(len(index))
+        for _ in range(k):  # the extra's u: speed 0 until one is set
+            index += [k + self._groups]
+            value += [1.0]
+            starts.append(len(index))
+        for i in range(k):  # the slacks
+            index += [i]
+            value += [1.0]
+            starts.append(len(index))
+        starts.append(len(index))  # tau: its coefficients are set per week
+        lp = highspy.HighsLp()
+        lp.num_col_ = self._tau + 1
+        lp.num_row_ = rows
+        cost = np.zeros(lp.num_col_)
+        cost[self._s : self._tau] = 1.0
+        lp.col_cost_ = cost
+        lp.col_lower_ = np.zeros(lp.num_col_)
+        upper = np.full(lp.num_col_, highspy.kHighsInf)
+        upper[self._tau] = 0.0
+        lp.col_upper_ = upper
+        lp.row_lower_ = np.concatenate(
+            [
+                np.array([work[a] for a in self._busy]) / self._total,
+                np.full(rows - k, -highspy.kHighsInf),
+            ]
+        )
+        lp.row_upper_ = np.concatenate([np.full(k, highspy.kHighsInf), np.zeros(rows - k)])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(value)
+        self._highs = highspy.Highs()
+        self._highs.setOptionValue("output_flag", False)
+        for name, tolerance in _HIGHS_OPTIONS.items():
+            self._highs.setOptionValue(name, tolerance)
+        self._highs.passModel(lp)
+        self._capacity_rows = np.arange(k, rows, dtype=np.int32)
+        self._extra = np.zeros(k)
+        self._tau_column = np.zeros(len(self._capacity_rows))
+
+    def set_extra(self, speeds: Mapping[str, float]) -> None:
+        """The extra person's speed in each busy area (0 everywhere: nobody extra)."""
+        for i, a in enumerate(self._busy):
+            speed = float(speeds.get(a, 0.0))
+            if speed != self._extra[i]:
+                self._highs.changeCoeff(i, self._u + i, speed)
+                self._extra[i] = speed
+
+    def fits(self, capacity: np.ndarray) -> bool:
+        """Whether the work fits within `capacity` (each group's, then the extra's)."""
+        self._bounds(capacity)
+        self._run()
+        return self._highs.getInfo().objective_function_value <= _SLACK
+
+    def least_tau(self, before: np.ndarray, during: np.ndarray) -> float:
+        """The least tau in [0, 1] with the work within `before + tau * during`."""
+        highs = self._highs
+        self._bounds(before)
+        # tau's coefficients matter only here (tau is fixed at 0 otherwise): set those that
+        # differ from the last week asked.
+        wanted = -during / self._total
+        for k in np.flatnonzero(wanted != self._tau_column).tolist():
+            highs.changeCoeff(int(self._capacity_rows[k]), self._tau, float(wanted[k]))
+        self._tau_column = wanted
+        slacks = np.arange(self._s, self._tau, dtype=np.int32)
+        highs.changeColsBounds(len(slacks), slacks, np.zeros(len(slacks)), np.zeros(len(slacks)))
+        highs.changeColsCost(len(slacks), slacks, np.zeros(len(slacks)))
+        highs.changeColBounds(self._tau, 0.0, 1.0)
+        highs.changeColCost(self._tau, 1.0)
+        try:
+            highs.run()
+            status = highs.getModelStatus()
+            if status == highspy.HighsModelStatus.kInfeasible:
+                return 1.0  # infeasible by a hair: the week fits only at its end
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise ForecastError(f"the forecast solver failed: {status}")
+            tau = float(highs.getSolution().col_value[self._tau])
+        finally:
+            highs.changeColCost(self._tau, 0.0)
+            highs.changeColBounds(self._tau, 0.0, 0.0)
+            infinite = np.full(len(slacks), highspy.kHighsInf)
+            highs.changeColsBounds(len(slacks), slacks, np.zeros(len(slacks)), infinite)
+            highs.changeColsCost(len(slacks), slacks, np.ones(len(slacks)))
+        return min(max(tau, 0.0), 1.0)
+
+    def least_t(self, rows: np.ndarray, near: float | None = None) -> float:
+        """T for capacities `rows` (one per group, then the extra's when there are G + 1;
+        columns are weeks): the least whole week that fits, then the least tau inside it."""
+        if rows.shape[0] == self._groups:
+            rows = np.vstack([rows, np.zeros((1, rows.shape[1]))])
+        cumulative = np.concatenate([np.zeros((len(rows), 1)), np.cumsum(rows, axis=1)], axis=1)
+        horizon = rows.shape[1]
+        low, high = _bracket(lambda week: self.fits(cumulative[:, week]), horizon, near)
+        if high > horizon:
+            return math.inf
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self.fits(cumulative[:, middle]):
+                high = middle
+            else:
+                low = middle
+        return high - 1 + self.least_tau(cumulative[:, high - 1], rows[:, high - 1])
+
+    def _bounds(self, capacity: np.ndarray) -> None:
+        n = len(self._capacity_rows)
+        self._highs.changeRowsBounds(  # type: ignore[attr-defined]  # in highspy, not its stubs
+            n, self._capacity_rows, np.full(n, -highspy.kHighsInf), capacity / self._total
+        )
+
+    def _run(self) -> None:
+        self._highs.run()
+        status = self._highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise ForecastError(f"the forecast solver failed: {status}")
 
 
 def _bracket(fits: Callable[[int], bool], horizon: int, near: float | None) -> tuple[int, int]:
@@ -627,16 +798,17 @@ def _bracket(fits: Callable[[int], bool], horizon: int, near: float | None) -> t
     return (low, high) if fits(high) else (horizon, horizon + 1)
 
 
-def _merge_by_speed(
+def merge_by_speed(
     speeds: Sequence[Mapping[str, float]], capacity: np.ndarray, busy: Sequence[str]
 ) -> tuple[list[dict[str, float]], np.ndarray]:
     """People with the same velocity in every busy area as one, with summed capacities."""
     index: dict[tuple[float, ...], int] = {}
-    for v in speeds:
-        index.setdefault(tuple(v.get(a, 0.0) for a in busy), len(index))
+    group_of = np.array(
+        [index.setdefault(tuple(v.get(a, 0.0) for a in busy), len(index)) for v in speeds],
+        dtype=np.intp,
+    )
     rows = np.zeros((len(index), capacity.shape[1]))
-    for p, v in enumerate(speeds):
-        rows[index[tuple(v.get(a, 0.0) for a in busy)]] += capacity[p]
+    np.add.at(rows, group_of, capacity)
     groups = [dict(zip(busy, key, strict=True)) for key in index]
     return groups, rows
 
@@ -673,3 +845,73 @@ def _within_week(
     if result.status != 0 or result.x is None:
         raise ForecastError(f"the forecast solver failed: {result.message}")
     return float(min(max(result.x[0], 0.0), 1.0))
+
+
+def plan_at(
+    speeds: Sequence[Mapping[str, float]],
+    capacity: np.ndarray,
+    demand: Mapping[str, float],
+    weeks: float,
+    points_per_week: float = DEFAULT_POINTS_PER_WEEK,
+) -> list[dict[str, float]]:
+    """Who works where when the work lands at `weeks` (T): each person's full-time weeks per
+    area, the plan among those that finish by T that uses the fewest weeks in all (MODEL.md:
+    the one that plays to strengths). Empty plans where T is 0 or infinite.
+
+    People merge by speed as in `forecast_in_time`; a group's weeks go to its people in
+    proportion to their capacity up to T (any such split is a plan of the same length).
+    """
+    if not (0 < weeks < math.inf):
+        return [{} for _ in speeds]
+    work = _weeks_of_work(demand, points_per_week)
+    busy = [a for a, w in work.items() if w > 0]
+    whole = min(int(weeks), capacity.shape[1] - 1)
+    cumulative = capacity[:, :whole].sum(axis=1) + (weeks - whole) * capacity[:, whole]
+    groups, rows = merge_by_speed(speeds, cumulative[:, None], busy)
+    weeks_of = _fewest_weeks(groups, rows[:, 0], work, busy)
+    keys = [tuple(v.get(a, 0.0) for a in busy) for v in speeds]
+    index = {tuple(g[a] for a in busy): n for n, g in enumerate(groups)}
+    plans = []
+    for p, key in enumerate(keys):
+        g = index[key]
+        share = cumulative[p] / rows[g, 0] if rows[g, 0] > 0 else 0.0
+        plans.append({a: t * share for a, t in weeks_of[g].items() if t * share > 0})
+    return plans
+
+
+def _fewest_weeks(
+    groups: list[dict[str, float]],
+    available: np.ndarray,
+    work: Mapping[str, float],
+    busy: Sequence[str],
+) -> list[dict[str, float]]:
+    """Minimise the weeks used, sum x[g][a], with x within each group's `available` weeks and
+    every area's work done; the capacities are eased by a hair (they are tight at T), and each
+    area's weeks then scaled so its work is done exactly, as `_tighten` does."""
+    total = sum(work[a] for a in busy)
+    pairs = [(g, a) for g, v in enumerate(groups) for a in busy if v[a] > 0]
+    row_of_area = {a: k for k, a in enumerate(busy)}
+    a_ub = np.zeros((len(busy) + len(groups), len(pairs)))
+    for col, (g, a) in enumerate(pairs):
+        a_ub[row_of_area[a], col] = -groups[g][a]
+        a_ub[len(busy) + g, col] = 1.0
+    needed = -np.array([work[a] for a in busy]) / total
+    for ease in (1e-9, 1e-6):
+        b_ub = np.concatenate([needed, available / total * (1 + ease) + ease])
+        result = linprog(
+            np.ones(len(pairs)),
+            A_ub=a_ub,
+            b_ub=b_ub,
+            bounds=[(0.0, None)] * len(pairs),
+            method="highs",
+            options=_HIGHS_OPTIONS,
+        )
+        if result.status == 0 and result.x is not None:
+            break
+    else:
+        raise ForecastError(f"the forecast solver failed: {result.message}")
+    plan: list[dict[str, float]] = [{} for _ in groups]
+    for (g, a), x in zip(pairs, np.maximum(result.x, 0.0).tolist(), strict=True):
+        plan[g][a] = x * total
+    _tighten(groups, plan, dict(work))
+    return plan
