@@ -7,12 +7,14 @@ candidate would work). `order_candidates` is public so that entries scored elsew
 exactly the same order.
 
 Scoring is exact and still fast for thousands of candidates: the forecast with a candidate depends
-only on the team, the demand and the candidate's speeds, and candidates' levels are medians of a
-few 0-4 ratings (not assessed = 0), so thousands of candidates share a few hundred level profiles.
-`team.forecast.forecast_with_each` solves MODEL.md's programme once per distinct profile, on the
-team merged by profile (equal profiles merge without changing the optimum; see `team.forecast`),
-with the candidate as a member of their own so their shares of time come out. Candidates with the
-same profile get the very same forecast, so they tie exactly and fall through to the later keys.
+only on the team, the demand, the calendar and the candidate's speeds and start, and candidates'
+levels are medians of a few 0-4 ratings (not assessed = 0), so thousands of candidates share a few
+hundred level profiles and usually one start (the opening's). `team.calendar_forecast.with_each`
+finds the calendar forecast (MODEL.md, "The forecast") once per distinct profile and start, on the
+team merged by speeds once, each search starting at the team's own T. Candidates with the same
+profile and start get the very same forecast, so they tie exactly and fall through to the later
+keys. The disagreement range (the lowest and the highest rating in each area) is two more
+profiles per candidate, solved the same way, shared likewise.
 
 Near-equal forecasts. MODEL.md calls forecasts that differ by less than 1e-9 weeks equal. "Differ by
 less than" is not transitive (a~b and b~c do not give a~c), so neither a sort key with rounding (it
@@ -29,18 +31,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from hiring.rubric import Rubric
+from team.calendar import Calendar, Person, finish_date
+from team.calendar_forecast import shares_with, team_weeks, weeks_saved, with_each
 from team.forecast import (
     DEFAULT_POINTS_PER_WEEK,
     DEFAULT_VELOCITIES,
     WEEKS_EPSILON,
-    ExtraForecast,
     ForecastMember,
-    forecast,
-    forecast_with_each,
-    weeks_saved,
 )
 
 __all__ = [
@@ -53,6 +54,11 @@ __all__ = [
 
 # Candidates are tried on the team full-time (MODEL.md, "Gap fill").
 CANDIDATE_FTE = 1.0
+# Without a calendar, the timeless model: everyone from week 0 at full speed, nobody mentoring,
+# and a horizon far past any forecast people plan by (20 years).
+TIMELESS = Calendar(
+    plan_start=date(2024, 1, 1), ramp_weeks=0, mentoring_fte=0.0, horizon_weeks=1040
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,10 @@ class RankInput:
     name: str
     levels: Mapping[str, float | None]
     rubric: Rubric
+    start: date | None = None  # None: counted as on the team from the plan start, at full speed
+    # The disagreement range (MODEL.md): each area at its lowest and its highest submitted rating.
+    low: Mapping[str, float | None] | None = None
+    high: Mapping[str, float | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,10 @@ class RankedCandidate:
     weeks_saved: float | None
     allocation: Mapping[str, float]
     level_sum: float
+    start: date | None = None
+    finish_date: date | None = None
+    weeks_saved_low: float | None = None
+    weeks_saved_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -92,38 +106,71 @@ class Ranking:
 
     forecast_weeks: float
     entries: tuple[RankedCandidate, ...]
+    finish_date: date | None = None
+    calendar: Calendar = field(default=TIMELESS)
 
 
 def rank_candidates(
-    team: Sequence[ForecastMember],
+    team: Sequence[ForecastMember | Person],
     demand: Mapping[str, float],
     candidates: Iterable[RankInput],
     velocities: Sequence[float] = DEFAULT_VELOCITIES,
     points_per_week: float = DEFAULT_POINTS_PER_WEEK,
+    calendar: Calendar | None = None,
+    explain: int | None = None,
 ) -> Ranking:
     """Rank candidates by MODEL.md: rubric first, then how short they make the forecast.
 
     The forecast with a candidate, not the weeks saved, is the key, because it still orders
     candidates when the team alone can never finish (weeks saved are then None). Each candidate is
-    tried full-time on the team, one at a time, one programme per distinct profile (module
-    docstring).
+    tried full-time on the team from their start, one at a time, one search per distinct profile
+    and start (module docstring). Without a calendar, the timeless model (`TIMELESS`). Where
+    each ranked candidate would work is worked out for the first `explain` rows (all: None).
     """
     inputs = list(candidates)
     ids = [candidate.id for candidate in inputs]
     if len(set(ids)) != len(ids):
         raise ValueError("each candidate must appear once in a ranking")
-    team_weeks = forecast(team, demand, velocities, points_per_week).weeks
-    assessed = [_assessed(candidate) for candidate in inputs]
-    extras = [
-        ForecastMember(id=candidate.id, fte=CANDIDATE_FTE, levels=levels)
-        for candidate, levels in zip(inputs, assessed, strict=True)
-    ]
-    with_each = forecast_with_each(team, extras, demand, velocities, points_per_week)
+    when = calendar or TIMELESS
+    people = [_person(m) for m in team]
+    base = team_weeks(people, demand, when, velocities, points_per_week)
+    mid = [_extra(c, c.levels) for c in inputs]
+    low = [_extra(c, c.low if c.low is not None else c.levels) for c in inputs]
+    high = [_extra(c, c.high if c.high is not None else c.levels) for c in inputs]
+    found = with_each(people, [*mid, *low, *high], demand, when, velocities, points_per_week)
+    n = len(inputs)
     scored = [
-        _score(candidate, levels, with_candidate, team_weeks)
-        for candidate, levels, with_candidate in zip(inputs, assessed, with_each, strict=True)
+        _score(c, extra, found[k], found[n + k], found[2 * n + k], base, when)
+        for k, (c, extra) in enumerate(zip(inputs, mid, strict=True))
     ]
-    return Ranking(forecast_weeks=team_weeks, entries=order_candidates(scored))
+    ordered = order_candidates(scored)
+    if explain is None or explain > 0:
+        shown = ordered if explain is None else ordered[:explain]
+        by_id = {c.id: extra for c, extra in zip(inputs, mid, strict=True)}
+        extras = [by_id[e.id] for e in shown]
+        weeks = [e.forecast_weeks for e in shown]
+        shares = shares_with(people, extras, weeks, demand, when, velocities, points_per_week)
+        explained = {e.id: replace(e, allocation=s) for e, s in zip(shown, shares, strict=True)}
+        ordered = tuple(explained.get(e.id, e) for e in ordered)
+    return Ranking(
+        forecast_weeks=base,
+        entries=ordered,
+        finish_date=finish_date(base, when),
+        calendar=when,
+    )
+
+
+def _person(member: ForecastMember | Person) -> Person:
+    """A member as the calendar forecast counts them (a timeless member: no dates)."""
+    if isinstance(member, Person):
+        return member
+    return Person(id=member.id, fte=member.fte, levels=dict(member.levels))
+
+
+def _extra(candidate: RankInput, levels: Mapping[str, float | None]) -> Person:
+    """The candidate tried on the team: full-time, not-assessed areas at 0, from their start."""
+    assessed = {area: float(level) for area, level in levels.items() if level is not None}
+    return Person(id=-1 - candidate.id, fte=CANDIDATE_FTE, levels=assessed, start=candidate.start)
 
 
 def order_candidates(entries: Iterable[RankedCandidate]) -> tuple[RankedCandidate, ...]:
@@ -140,28 +187,32 @@ def order_candidates(entries: Iterable[RankedCandidate]) -> tuple[RankedCandidat
     return tuple(replace(entry, rank=rank) for rank, entry in enumerate(ordered, start=1))
 
 
-def _assessed(candidate: RankInput) -> dict[str, float]:
-    """The candidate's levels as the forecast takes them: not-assessed areas left out (level 0)."""
-    return {area: float(level) for area, level in candidate.levels.items() if level is not None}
-
-
 def _score(
     candidate: RankInput,
-    assessed: Mapping[str, float],
-    with_candidate: ExtraForecast,
+    extra: Person,
+    weeks: float,
+    low: float,
+    high: float,
     team_weeks: float,
+    calendar: Calendar,
 ) -> RankedCandidate:
-    """The candidate's entry: the forecast with them full-time on the team and where they work."""
+    """The candidate's entry: the forecast with them on the team; where they work comes later
+    (`rank_candidates`, for the rows shown). The lowest ratings give the higher forecast, so
+    the fewest weeks saved."""
     return RankedCandidate(
         rank=0,
         id=candidate.id,
         name=candidate.name,
         levels=dict(candidate.levels),
         rubric=candidate.rubric,
-        forecast_weeks=with_candidate.weeks,
-        weeks_saved=weeks_saved(team_weeks, with_candidate.weeks),
-        allocation=dict(with_candidate.shares),
-        level_sum=sum(assessed.values(), 0.0),
+        forecast_weeks=weeks,
+        weeks_saved=weeks_saved(team_weeks, weeks),
+        allocation={},
+        level_sum=sum(extra.levels.values(), 0.0),
+        start=candidate.start,
+        finish_date=finish_date(weeks, calendar),
+        weeks_saved_low=weeks_saved(team_weeks, low),
+        weeks_saved_high=weeks_saved(team_weeks, high),
     )
 
 

@@ -72,6 +72,22 @@ def candidate_levels(cards: Iterable[Card], areas: Iterable[str]) -> dict[str, f
     return {key: float(statistics.median(rated[key])) if rated[key] else None for key in keys}
 
 
+def level_range(
+    cards: Iterable[Card], areas: Iterable[str]
+) -> tuple[dict[str, float | None], dict[str, float | None]]:
+    """Per area, the lowest and the highest submitted rating (MODEL.md, "Disagreement"); None
+    where nobody rated it. The range informs; the median alone ranks."""
+    keys = list(areas)
+    rated: dict[str, list[int]] = {key: [] for key in keys}
+    for card in cards:
+        for key, rating in _ratings(card).items():
+            if rating is not None and key in rated:
+                rated[key].append(_checked(key, rating))
+    low = {key: float(min(rated[key])) if rated[key] else None for key in keys}
+    high = {key: float(max(rated[key])) if rated[key] else None for key in keys}
+    return low, high
+
+
 def unrated_areas(cards: Iterable[Card], areas: Iterable[str]) -> tuple[str, ...]:
     """The areas nobody has rated yet, so a hiring manager knows what the panel still has to ask."""
     levels = candidate_levels(cards, areas)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
 
 from flask import Flask, redirect, url_for
@@ -19,6 +20,13 @@ def number(value: float | None, places: int = 1) -> str:
         return "–"
     rounded = round(float(value), places)
     return f"{rounded:g}" if abs(rounded) < 1e15 else str(rounded)
+
+
+def day(value: date | None) -> str:
+    """A date as people write it in the reports: 12 March 2027."""
+    if value is None:
+        return "–"
+    return f"{value.day} {value:%B %Y}"
 
 
 # Ids are 32-bit integers in the database.
@@ -93,5 +101,6 @@ def init_app(app: Flask) -> None:
         inf=math.inf,
     )
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["day"] = day
     # Also a test, so a template can keep the entries of a menu it may open: select(0, 'may_open').
     app.jinja_env.tests["may_open"] = may_open

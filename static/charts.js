@@ -49,4 +49,76 @@
       }
     });
   }
+  var capacity = document.getElementById("chart-capacity");
+  if (capacity && data.weeks && data.weeks.length) {
+    var stack = [
+      { label: "Capacity (full-time weeks)", data: data.capacity, backgroundColor: "#4263eb" },
+      { label: "Ramping up", data: data.ramping, backgroundColor: "#74c0fc" },
+      { label: "Mentoring", data: data.mentoring, backgroundColor: "#ae3ec9" },
+      { label: "Away", data: data.away, backgroundColor: "#f08c00" },
+      { label: "Not on the team", data: data.not_on_team, backgroundColor: "#ced4da" }
+    ];
+    new Chart(capacity, {
+      type: "bar",
+      data: { labels: data.weeks, datasets: stack },
+      options: {
+        maintainAspectRatio: false,
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } },
+        plugins: { legend: { position: "bottom" } }
+      }
+    });
+  }
+
+  var burndown = document.getElementById("chart-burndown");
+  if (burndown && data.weeks && data.weeks.length) {
+    new Chart(burndown, {
+      type: "line",
+      data: {
+        labels: data.weeks,
+        datasets: [{ label: "Open points left", data: data.remaining, borderColor: "#e8590c", backgroundColor: "#e8590c", stepped: false }]
+      },
+      options: {
+        maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true } },
+        plugins: { legend: { position: "bottom" } }
+      }
+    });
+  }
+  var history = document.getElementById("chart-history");
+  if (history && window.fetch) {
+    fetch(history.getAttribute("data-source"), { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (points) {
+        var day = 86400000;
+        var toDays = function (iso) { return iso === null ? null : Date.parse(iso + "T00:00:00Z") / day; };
+        var label = function (days) {
+          return new Date(days * day).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+        };
+        new Chart(history, {
+          type: "line",
+          data: {
+            labels: points.days.map(function (iso) { return label(toDays(iso)); }),
+            datasets: [{ label: "The work would land", data: points.finish.map(toDays), borderColor: "#4263eb", backgroundColor: "#4263eb", spanGaps: false }]
+          },
+          options: {
+            maintainAspectRatio: false,
+            scales: { y: { ticks: { callback: function (v) { return label(v); } } } },
+            plugins: {
+              legend: { position: "bottom" },
+              tooltip: {
+                callbacks: {
+                  label: function (item) { return item.raw === null ? "cannot be finished" : "lands " + label(item.raw); },
+                  afterLabel: function (item) { return points.changes[item.dataIndex]; }
+                }
+              }
+            },
+            onClick: function (_event, elements) {
+              if (elements.length) {
+                window.location = history.getAttribute("data-details") + "#day-" + points.days[elements[0].index];
+              }
+            }
+          }
+        });
+      });
+  }
 })();

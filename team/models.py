@@ -7,6 +7,7 @@ No `from __future__ import annotations` here: it breaks SQLModel's relationship 
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 WORK_STATUSES = ("planned", "in_progress", "done")
@@ -162,3 +163,18 @@ class WorkItemSkill(SQLModel, table=True):
 
     work_item_id: int = Field(foreign_key="work_item.id", primary_key=True)
     skill_id: int = Field(foreign_key="skill.id", primary_key=True)
+
+
+class InputChange(SQLModel, table=True):
+    """One change to an input of the forecast (a work item, a member, an absence, the settings,
+    a holiday): the record's state after it (`state` None: removed), so that any past day's
+    inputs can be rebuilt and its forecast shown again (`team.history`). Levels have their own
+    history (`RatingChange`)."""
+
+    __tablename__ = "input_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    kind: str = Field(max_length=20)
+    subject_id: int | None = Field(default=None)
+    state: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -1,24 +1,30 @@
 """The coverage report: the forecast, the weakest area and the skills-matrix aggregates, loaded.
 
-This is the service behind the coverage page, its CSV, `GET /api/v1/coverage` and the what-if
-form: it reads the team, the planned work and the settings, and hands plain values to the pure
-`team.forecast` and `team.coverage`. Nothing here is stored.
+This is the service behind the coverage page, its CSV, `GET /api/v1/coverage`, the key people
+and the what-if form: it reads the team (dates and absences included), the planned work, the
+settings and holidays, and hands plain values to the pure `team.calendar_forecast` (the forecast
+in calendar time) and `team.coverage`. Nothing here is stored.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import date
 
+import numpy as np
 from sqlmodel import Session
 
 from team.areas import get_settings, list_areas, list_skills
+from team.calendar import Calendar, Person, days_of, finish_date
+from team.calendar_forecast import TeamForecast, forecast_team, key_people
 from team.coverage import AreaCoverage, CoverageMember, SkillCoverage, coverage_of_demand
-from team.forecast import ForecastMember, Pressures, pressures, velocity_at
+from team.forecast import velocity_at
 from team.members import active_members
 from team.schemas import MemberPublic
 from team.sizing import Quickest, TicketTime, days_for, quickest_by_area, ticket_times
+from team.timeline import current_calendar, people_of
 from team.work import open_demand, open_items
 
 WHAT_IF_ID = -1  # the hypothetical person's id in a what-if plan; real ids are positive
@@ -54,11 +60,42 @@ class Placement:
 
 @dataclass(frozen=True)
 class Hypothetical:
-    """A person who is not on the team: levels per area and an FTE, for a what-if."""
+    """A person who is not on the team: levels per area and an FTE, for a what-if; with a
+    `start` date they are a newcomer (ramp-up, a mentor's time), without one they are counted
+    as if already on the team at full speed."""
 
     name: str
     fte: float
     levels: Mapping[str, float]
+    start: date | None = None
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """Why a week's capacity is what it is, in words: someone starts (and ramps up), leaves,
+    or is away, from `first` to `last` (None: open-ended)."""
+
+    kind: str  # "starts", "leaves" or "away"
+    name: str
+    first: date
+    last: date | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class WeekCapacity:
+    """The team's capacity in one week, in full-time weeks, and where the rest of its FTE went:
+    not on the team (before a start or after an end), away (leave, holidays), ramping up, and
+    showing newcomers around. The five add up to the team's FTE."""
+
+    week: int
+    monday: date
+    capacity: float
+    not_on_team: float
+    away: float
+    ramping: float
+    mentoring: float
+    remaining_points: float  # open points left at the week's start if the plan's shares hold
 
 
 @dataclass(frozen=True)
@@ -75,6 +112,11 @@ class CoverageReport:
     uncovered_skills: tuple[str, ...]
     allocation: tuple[Placement, ...]
     team_size: int
+    plan_start: date
+    finish_date: date | None = None
+    weeks: tuple[WeekCapacity, ...] = field(default=())
+    events: tuple[CalendarEvent, ...] = field(default=())
+    horizon_weeks: int = 520
 
     @property
     def finite(self) -> bool:
@@ -104,28 +146,78 @@ class WhatIf:
         return 0.0 if abs(saved) < 1e-9 else saved  # solver noise is not a saving or a cost
 
 
-def coverage_report(*, session: Session) -> CoverageReport:
-    """The report for the team and planned work as they are now."""
-    return _report(session, active_members(session=session), ())
+def coverage_report(*, session: Session, week_by_week: bool = False) -> CoverageReport:
+    """The report for the team and planned work as they are now; `week_by_week` adds the
+    capacity and burn-down of each week and the events behind them (the page's charts)."""
+    calendar = current_calendar(session=session)
+    team = counted_members(session=session, calendar=calendar)
+    return _report(session, team, (), calendar, week_by_week)
+
+
+def counted_members(*, session: Session, calendar: Calendar | None = None) -> list[MemberPublic]:
+    """The members today's numbers count (MODEL.md): not marked left, and with no end date
+    before the plan start; future starters included."""
+    start = (calendar or current_calendar(session=session)).plan_start
+    return [m for m in active_members(session=session) if m.end_date is None or m.end_date >= start]
 
 
 def what_if(
     *, session: Session, add: Sequence[Hypothetical] = (), remove: Sequence[int] = ()
 ) -> WhatIf:
     """The report with hypothetical people added and members removed; nothing is saved."""
-    team = active_members(session=session)
+    calendar = current_calendar(session=session)
+    team = counted_members(session=session, calendar=calendar)
     removed = tuple(m for m in team if m.id in set(remove))
     kept = [m for m in team if m.id not in set(remove)]
     return WhatIf(
-        current=_report(session, team, ()),
-        changed=_report(session, kept, tuple(add)),
+        current=_report(session, team, (), calendar, True),
+        changed=_report(session, kept, tuple(add), calendar, False),
         added=tuple(add),
         removed=removed,
     )
 
 
+@dataclass(frozen=True)
+class KeyPersonRow:
+    """How much later the work would land without this member (None: never)."""
+
+    member_id: int
+    name: str
+    weeks: float | None
+
+
+def key_people_report(*, session: Session) -> tuple[KeyPersonRow, ...]:
+    """MODEL.md "Key people": `T(team without them) - T` for each member counted, largest first
+    (never finishing first), ties by name."""
+    settings = get_settings(session=session)
+    calendar = current_calendar(session=session)
+    team = counted_members(session=session, calendar=calendar)
+    demand = _demand(session)
+    found = key_people(
+        people_of(team, session=session),
+        demand,
+        calendar,
+        settings.velocities,
+        settings.points_per_week,
+    )
+    names = {m.id: m.name for m in team}
+    rows = [KeyPersonRow(k.member_id, names[k.member_id], k.weeks) for k in found]
+    rows.sort(key=lambda r: (r.weeks is not None, -(r.weeks or 0.0), r.name.casefold(), r.name))
+    return tuple(rows)
+
+
+def _demand(session: Session) -> dict[str, float]:
+    """Open points per area, in display order (the order a newcomer's mentor depends on)."""
+    by_area = open_demand(session=session).by_area
+    return {a.key: float(by_area.get(a.key, 0.0)) for a in list_areas(session=session)}
+
+
 def _report(
-    session: Session, team: Sequence[MemberPublic], extra: Sequence[Hypothetical]
+    session: Session,
+    team: Sequence[MemberPublic],
+    extra: Sequence[Hypothetical],
+    calendar: Calendar,
+    week_by_week: bool,
 ) -> CoverageReport:
     settings = get_settings(session=session)
     velocities, ppw = settings.velocities, settings.points_per_week
@@ -138,16 +230,17 @@ def _report(
         [CoverageMember(id=m.id, levels=m.levels, skills=m.skills) for m in team],
         open_demand(session=session),
     )
-    people = [ForecastMember(id=m.id, fte=m.fte, levels=m.levels) for m in team]
+    people = people_of(team, session=session)
     people += [
-        ForecastMember(id=WHAT_IF_ID - n, fte=h.fte, levels=h.levels) for n, h in enumerate(extra)
+        Person(id=WHAT_IF_ID - n, fte=h.fte, levels=dict(h.levels), start=h.start)
+        for n, h in enumerate(extra)
     ]
     demand = {row.key: row.demand_points for row in matrix.areas}
-    result = pressures(people, demand, velocities, ppw)
+    result = forecast_team(people, demand, calendar, velocities, ppw)
     names = {m.id: (m.name, m.fte) for m in team}
     names |= {WHAT_IF_ID - n: (h.name, h.fte) for n, h in enumerate(extra)}
     return CoverageReport(
-        forecast_weeks=result.forecast.weeks,
+        forecast_weeks=result.weeks,
         points_per_week=ppw,
         velocities=velocities,
         total_demand=matrix.total_demand,
@@ -156,17 +249,96 @@ def _report(
         skills=matrix.skills,
         uncovered_skills=matrix.uncovered_skills,
         allocation=tuple(
-            Placement(a.member_id, names[a.member_id][0], names[a.member_id][1], a.shares)
-            for a in result.forecast.allocation
+            Placement(p.id, names[p.id][0], names[p.id][1], shares)
+            for p, shares in zip(people, result.shares, strict=True)
+            if shares
         ),
         team_size=len(people),
+        plan_start=calendar.plan_start,
+        finish_date=finish_date(result.weeks, calendar),
+        weeks=(
+            shown := _weeks(people, result, demand, calendar, velocities, ppw)
+            if week_by_week
+            else ()
+        ),
+        events=_events(people, {k: v[0] for k, v in names.items()}, calendar, len(shown))
+        if week_by_week
+        else (),
+        horizon_weeks=calendar.horizon_weeks,
     )
+
+
+def _events(
+    people: Sequence[Person], names: Mapping[int, str], calendar: Calendar, weeks: int
+) -> tuple[CalendarEvent, ...]:
+    """The starts (still ramping), departures and absences that touch the weeks shown, by date."""
+    first, last = calendar.monday(-calendar.ramp_weeks), calendar.monday(weeks)
+    events = []
+    for p in people:
+        if p.start is not None and first <= p.start < last:
+            events.append(CalendarEvent("starts", names[p.id], p.start, None))
+        if p.end is not None and calendar.plan_start <= p.end < last:
+            events.append(CalendarEvent("leaves", names[p.id], p.end, None))
+        for start, end in p.absences:
+            if start < last and end >= calendar.plan_start:
+                events.append(CalendarEvent("away", names[p.id], start, end))
+    events.sort(key=lambda e: (e.first, e.kind, e.name))
+    return tuple(events)
+
+
+def _weeks(
+    people: Sequence[Person],
+    result: TeamForecast,
+    demand: Mapping[str, float],
+    calendar: Calendar,
+    velocities: Sequence[float],
+    ppw: float,
+) -> tuple[WeekCapacity, ...]:
+    """Week by week to the finish (a few weeks past it; a year at most when it never lands):
+    the capacity and where the rest went, and the open points left if everyone keeps to the
+    plan's shares of their time every week (so the burn-down reaches 0 at T)."""
+    shown = min(
+        calendar.horizon_weeks,
+        math.ceil(result.weeks) + 2 if math.isfinite(result.weeks) else 52,
+    )
+    if not people or shown <= 0:
+        return ()
+    bare = Calendar(calendar.plan_start, horizon_weeks=calendar.horizon_weeks)
+    employed = days_of([replace(p, absences=()) for p in people], bare, shown)
+    present = days_of(people, calendar, shown)
+    fte = np.array([p.fte for p in people])[:, None]
+    own = result.own[:, :shown]
+    capacity = result.capacity[:, :shown]
+    rate = np.zeros(shown)  # points a week of capacity, under the plan's shares
+    for p, shares in enumerate(result.shares):
+        speed = sum(
+            s * ppw * velocity_at(people[p].levels.get(a, 0.0), velocities)
+            for a, s in shares.items()
+        )
+        rate += speed * capacity[p]
+    done = np.concatenate([[0.0], np.cumsum(rate)])
+    total = sum(demand.values())
+    rows = []
+    for w in range(shown):
+        rows.append(
+            WeekCapacity(
+                week=w,
+                monday=calendar.monday(w),
+                capacity=float(capacity[:, w].sum()),
+                not_on_team=float((fte[:, 0] * (5 - employed[:, w]) / 5).sum()),
+                away=float((fte[:, 0] * (employed[:, w] - present[:, w]) / 5).sum()),
+                ramping=float((fte[:, 0] * present[:, w] / 5 - own[:, w]).sum()),
+                mentoring=float((own[:, w] - capacity[:, w]).sum()),
+                remaining_points=max(total - float(done[w]), 0.0) if result.shares else total,
+            )
+        )
+    return tuple(rows)
 
 
 def _area_rows(
     rows: Sequence[AreaCoverage],
-    result: Pressures,
-    people: Sequence[ForecastMember],
+    result: TeamForecast,
+    people: Sequence[Person],
     velocities: Sequence[float],
     ppw: float,
 ) -> tuple[AreaReport, ...]:
@@ -177,8 +349,8 @@ def _area_rows(
         for row in rows
     }
     total_speed = sum(speeds.values())
-    by_area = {p.area: p for p in result.areas}
-    weeks = result.forecast.weeks
+    by_area = {p.area: p for p in result.pressures}
+    weeks = result.weeks
     report = []
     for row in rows:
         pressure = by_area[row.key]

@@ -7,8 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import delete
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from team.areas import get_settings
 from team.errors import InvalidInput
@@ -101,8 +100,13 @@ def update_settings(
     if plan_start is not None or clear_plan_start:
         settings.plan_start = plan_start
     if holidays is not None:
-        session.exec(delete(Holiday))
-        session.add_all(Holiday(day=day) for day in sorted(set(holidays)))
+        # Row by row, not one DELETE: the forecast's history notes each day added or removed.
+        wanted = set(holidays)
+        for kept in session.exec(select(Holiday)).all():
+            if kept.day not in wanted:
+                session.delete(kept)
+        have = set(session.exec(select(col(Holiday.day))).all())
+        session.add_all(Holiday(day=day) for day in sorted(wanted - have))
     session.add(settings)
     session.commit()
     return settings

@@ -52,7 +52,7 @@ def people_of(members: Sequence[MemberPublic], *, session: Session) -> list[Pers
     absences: dict[int, list[tuple[date, date]]] = defaultdict(list)
     if ids:
         rows = session.exec(
-            select(Absence.member_id, Absence.start, Absence.end)
+            select(col(Absence.member_id), col(Absence.start), col(Absence.end))
             .where(col(Absence.member_id).in_(ids))
             .order_by(col(Absence.start), col(Absence.id))
         ).all()
@@ -63,8 +63,8 @@ def people_of(members: Sequence[MemberPublic], *, session: Session) -> list[Pers
             id=m.id,
             fte=m.fte,
             levels={k: float(v) for k, v in m.levels.items()},
-            start=getattr(m, "start_date", None),
-            end=getattr(m, "end_date", None),
+            start=m.start_date,
+            end=m.end_date,
             absences=tuple(absences.get(m.id, ())),
         )
         for m in members

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from flask import g, jsonify
 from pydantic import BaseModel, Field
@@ -24,7 +25,17 @@ class RankedCandidatePublic(BaseModel):
     levels: dict[str, float | None]
     rubric: RubricPublic
     forecast_weeks: float | None = Field(description="With the candidate; null if infinite.")
-    weeks_saved: float | None = Field(description="null where the team alone never finishes.")
+    weeks_saved: float | None = Field(
+        description="null where the team alone never finishes; negative: they would delay it."
+    )
+    start_date: date | None = Field(description="The day the forecast assumes they start.")
+    finish_date: date | None = Field(description="When the work would land with them.")
+    weeks_saved_low: float | None = Field(
+        description="Weeks saved with each area at the lowest submitted rating."
+    )
+    weeks_saved_high: float | None = Field(
+        description="Weeks saved with each area at the highest submitted rating."
+    )
 
 
 class HiddenCandidatePublic(BaseModel):
@@ -40,6 +51,8 @@ class RankingPublic(BaseModel):
 
     opening_id: int
     forecast_weeks: float | None = Field(description="The team alone; null if infinite.")
+    plan_start: date
+    finish_date: date | None = Field(description="When the work lands with the team alone.")
     candidates: list[RankedCandidatePublic]
     hidden: list[HiddenCandidatePublic] = Field(
         description="Candidates this caller must submit a card for before seeing them ranked."
@@ -55,10 +68,12 @@ def _finite(value: float) -> float | None:
 @operation("Rank an opening's candidates by the weeks they would save", response=RankingPublic)
 def get_ranking(opening_id: int):
     """The ranking as the page shows it; the rank never decides anything by itself."""
-    result = opening_ranking(opening_id, viewer=g.api_user, session=get_session())
+    result = opening_ranking(opening_id, viewer=g.api_user, session=get_session(), explain=0)
     body = RankingPublic(
         opening_id=opening_id,
         forecast_weeks=_finite(result.ranking.forecast_weeks),
+        plan_start=result.ranking.calendar.plan_start,
+        finish_date=result.ranking.finish_date,
         candidates=[
             RankedCandidatePublic(
                 rank=e.rank,
@@ -68,6 +83,10 @@ def get_ranking(opening_id: int):
                 rubric=RubricPublic(passes=e.rubric.passes, verdict=e.rubric.verdict),
                 forecast_weeks=_finite(e.forecast_weeks),
                 weeks_saved=e.weeks_saved,
+                start_date=e.start,
+                finish_date=e.finish_date,
+                weeks_saved_low=e.weeks_saved_low,
+                weeks_saved_high=e.weeks_saved_high,
             )
             for e in result.ranking.entries
         ],

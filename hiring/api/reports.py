@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from datetime import date
 
 from flask import jsonify
 from pydantic import BaseModel, Field
@@ -13,7 +15,8 @@ from hiring.api.inputs import json_body
 from hiring.api.openapi import operation
 from hiring.db import get_session
 from team.areas import settings_public
-from team.report import CoverageReport, coverage_report
+from team.history import forecast_history
+from team.report import CoverageReport, coverage_report, key_people_report
 from team.schemas import SettingsPublic, SettingsUpdate
 from team.settings import CALENDAR_RANGES, update_settings
 
@@ -45,6 +48,11 @@ class CoveragePublic(BaseModel):
     """The coverage report (MODEL.md): forecast, weakest area, per-area aggregates, plan."""
 
     forecast_weeks: float | None = Field(description="null when the work cannot be finished")
+    plan_start: date = Field(description="Week 0's Monday: the setting, or this week's Monday")
+    finish_date: date | None = Field(
+        description="The working day in which the forecast falls; null with no work or when "
+        "the work cannot be finished (MODEL.md, 'Finish date')"
+    )
     points_per_week: float
     weakest_area: str | None
     areas: list[AreaCoveragePublic]
@@ -56,6 +64,8 @@ def coverage_public(report: CoverageReport) -> CoveragePublic:
     finite = math.isfinite(report.forecast_weeks)
     return CoveragePublic(
         forecast_weeks=report.forecast_weeks if finite else None,
+        plan_start=report.plan_start,
+        finish_date=report.finish_date,
         points_per_week=report.points_per_week,
         weakest_area=report.weakest_area,
         areas=[
@@ -87,6 +97,69 @@ def get_coverage():
     """The forecast for the planned work and what holds the team back, computed now."""
     report = coverage_report(session=get_session())
     return jsonify(coverage_public(report).model_dump(mode="json"))
+
+
+class KeyPersonPublic(BaseModel):
+    """How much later the work would land without this member."""
+
+    member_id: int
+    name: str
+    weeks: float | None = Field(description="null: the work could never be finished without them")
+
+
+class KeyPeoplePublic(BaseModel):
+    """Members counted in the forecast, the most missed first (MODEL.md, 'Key people')."""
+
+    items: list[KeyPersonPublic]
+
+
+@bp.get("/coverage/key-people")
+@allow(*TEAM_READERS)
+@operation(
+    "Key people: how much later the work would land without each member",
+    response=KeyPeoplePublic,
+)
+def get_key_people():
+    """`T(team without them) - T` for each member; a forecast per member, so apart from
+    /coverage."""
+    rows = key_people_report(session=get_session())
+    return jsonify(
+        KeyPeoplePublic(
+            items=[KeyPersonPublic(member_id=r.member_id, name=r.name, weeks=r.weeks) for r in rows]
+        ).model_dump(mode="json")
+    )
+
+
+class HistoryPointPublic(BaseModel):
+    """The forecast as it stood at the end of a day on which its inputs changed."""
+
+    date: dt.date
+    forecast_weeks: float | None = Field(description="null: it could not be finished then")
+    finish_date: dt.date | None
+
+
+class HistoryPublic(BaseModel):
+    """One point per day (UTC) on which the forecast's inputs changed, oldest first."""
+
+    items: list[HistoryPointPublic]
+
+
+@bp.get("/coverage/history")
+@allow(*TEAM_READERS)
+@operation("How the forecast and its finish date moved, day by day", response=HistoryPublic)
+def get_coverage_history():
+    """Each past day rebuilt from the recorded changes and forecast with that day's plan start."""
+    points = forecast_history(session=get_session())
+    return jsonify(
+        HistoryPublic(
+            items=[
+                HistoryPointPublic(
+                    date=p.day, forecast_weeks=p.forecast_weeks, finish_date=p.finish_date
+                )
+                for p in points
+            ]
+        ).model_dump(mode="json")
+    )
 
 
 @bp.patch("/settings")

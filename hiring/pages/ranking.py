@@ -24,17 +24,23 @@ def show(opening_id: int):
     the forecast without and with them, where they would work, and who said what."""
     from flask_login import current_user
 
-    result = opening_ranking(opening_id, viewer=current_user, session=get_session())
+    every_row = request.args.get("rows") == "all"
+    top = current_app.config["RANKING_TOP_ROWS"]
+    result = opening_ranking(
+        opening_id,
+        viewer=current_user,
+        session=get_session(),
+        explain=None if every_row else top,
+    )
     # Streamed in blocks: rendered whole, 10,000 explained candidates are a 25 MB string built
     # from over a million pieces, which took a worker's peak memory near 300 MB. The page's CSRF
     # token is made first, because the session cookie is sent before the body.
     generate_csrf()
     entries = result.ranking.entries
-    every_row = request.args.get("rows") == "all"
     pieces = stream_template(
         "ranking/show.html",
         result=result,
-        shown=entries if every_row else entries[: current_app.config["RANKING_TOP_ROWS"]],
+        shown=entries if every_row else entries[:top],
         recommendations=RECOMMENDATION_NAMES,
     )
     return Response(_in_blocks(pieces), mimetype="text/html")
@@ -61,9 +67,21 @@ def download(opening_id: int):
     """The ranking table as CSV, for a spreadsheet (cells neutralised against formulas)."""
     from flask_login import current_user
 
-    result = opening_ranking(opening_id, viewer=current_user, session=get_session())
+    result = opening_ranking(opening_id, viewer=current_user, session=get_session(), explain=0)
     keys = [a.key for a in result.areas]
-    header = ["rank", "name", "verdict", "reason", *keys, "forecast_weeks", "weeks_saved"]
+    header = [
+        "rank",
+        "name",
+        "verdict",
+        "reason",
+        *keys,
+        "start_date",
+        "forecast_weeks",
+        "finish_date",
+        "weeks_saved",
+        "weeks_saved_low",
+        "weeks_saved_high",
+    ]
     rows = [
         [
             str(e.rank),
@@ -71,8 +89,13 @@ def download(opening_id: int):
             e.rubric.verdict,
             e.rubric.reason,
             *("" if e.levels.get(k) is None else f"{e.levels[k]:g}" for k in keys),
+            e.start.isoformat() if e.start else "",
             f"{e.forecast_weeks:.6g}" if math.isfinite(e.forecast_weeks) else "",
-            "" if e.weeks_saved is None else f"{e.weeks_saved:.6g}",
+            e.finish_date.isoformat() if e.finish_date else "",
+            *(
+                "" if v is None else f"{v:.6g}"
+                for v in (e.weeks_saved, e.weeks_saved_low, e.weeks_saved_high)
+            ),
         ]
         for e in result.ranking.entries
     ]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
@@ -17,9 +17,9 @@ from hiring.forms import AtMost, DecimalField
 from hiring.pages.forms import LEVEL_CHOICES
 from team.areas import list_areas
 from team.csvio import encode_download, number, write_table
-from team.members import active_members
+from team.history import forecast_history
 from team.models import Area
-from team.report import CoverageReport, Hypothetical, coverage_report, what_if
+from team.report import CoverageReport, Hypothetical, counted_members, coverage_report, what_if
 from team.schemas import MemberPublic
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -33,6 +33,12 @@ class WhatIfForm(FlaskForm):
 
     name = StringField("Name", default="New hire", validators=[Optional()])
     fte = DecimalField("FTE", places=2, default=1, validators=[Optional(), NumberRange(0.01, 1)])
+    start = DateField(
+        "Starts on",
+        validators=[Optional()],
+        description="Leave empty to count them as on the team already, at full speed; with a "
+        "date they ramp up and take a mentor's time, as a hire would.",
+    )
     remove = SelectMultipleField(
         "Remove from the team", coerce=int, validators=[Optional(), AtMost()]
     )
@@ -64,6 +70,7 @@ def _hypothetical(form: WhatIfForm, areas: Sequence[Area]) -> Hypothetical | Non
         name=(form.name.data or "New hire").strip()[:60] or "New hire",
         fte=float(form.fte.data or 1),
         levels={key: int(value or 0) for key, value in levels.items()},
+        start=form.start.data,
     )
 
 
@@ -72,7 +79,7 @@ def _hypothetical(form: WhatIfForm, areas: Sequence[Area]) -> Hypothetical | Non
 def coverage():
     """The report, and beside it the what-if when the form asked for one."""
     db = get_session()
-    areas, members = list_areas(session=db), active_members(session=db)
+    areas, members = list_areas(session=db), counted_members(session=db)
     form = what_if_form(areas, members)
     comparison = None
     status = 200
@@ -84,7 +91,7 @@ def coverage():
                 comparison = what_if(session=db, add=[person] if person else [], remove=removed)
         else:
             status = 400
-    report = comparison.current if comparison else coverage_report(session=db)
+    report = comparison.current if comparison else coverage_report(session=db, week_by_week=True)
     return render_template(
         "reports/coverage.html",
         report=report,
@@ -92,20 +99,9 @@ def coverage():
         form=form,
         areas=areas,
         members=members,
-        finish=_finish_date(report),
         chart=_chart_data(report),
         today=date.today(),
     ), status
-
-
-def _finish_date(report: CoverageReport) -> date | None:
-    """The calendar date the forecast implies; None when infinite or past the calendar's end."""
-    if not report.finite:
-        return None
-    days = round(report.forecast_weeks * 7)
-    if days > (date.max - date.today()).days:
-        return None
-    return date.today() + timedelta(days=days)
 
 
 def _chart_data(report: CoverageReport) -> dict[str, object]:
@@ -122,6 +118,35 @@ def _chart_data(report: CoverageReport) -> dict[str, object]:
             }
             for a in report.areas
         ],
+        "weeks": [w.monday.isoformat() for w in report.weeks],
+        "capacity": [round(w.capacity, 2) for w in report.weeks],
+        "ramping": [round(w.ramping, 2) for w in report.weeks],
+        "mentoring": [round(w.mentoring, 2) for w in report.weeks],
+        "away": [round(w.away, 2) for w in report.weeks],
+        "not_on_team": [round(w.not_on_team, 2) for w in report.weeks],
+        "remaining": [round(w.remaining_points, 1) for w in report.weeks],
+    }
+
+
+@bp.route("/history")
+@allow(*TEAM_READERS)
+def history():
+    """How the finish date moved: one row per day on which an input changed, each with what
+    changed that day (the report's chart reads the same points as JSON)."""
+    points = forecast_history(session=get_session())
+    return render_template("reports/history.html", points=list(reversed(points)))
+
+
+@bp.route("/history.json")
+@allow(*TEAM_READERS)
+def history_json():
+    """The points of the report's history chart (fetched by static/charts.js)."""
+    points = forecast_history(session=get_session())
+    return {
+        "days": [p.day.isoformat() for p in points],
+        "finish": [p.finish_date.isoformat() if p.finish_date else None for p in points],
+        "weeks": [None if p.forecast_weeks is None else round(p.forecast_weeks, 2) for p in points],
+        "changes": [list(p.changes) for p in points],
     }
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -397,6 +398,12 @@ def test_4_manager_ranks_hires_and_the_forecast_moves(story: Story, windows) -> 
 
     page.locator("#ranking").get_by_role("link", name="Nadia Petrova").click()
     page.wait_for_load_state()
+    # She can start at once; without a date she would start after the notice period, too late
+    # to move a forecast this short (MODEL.md, "Start"), and a hire keeps that start.
+    page.fill("#available-form input[name=available_from]", datetime.now(UTC).date().isoformat())
+    page.locator("#available-form").get_by_role("button", name="Save first possible day").click()
+    page.wait_for_load_state()
+    assert "first possible day is saved" in page.locator("main").inner_text()
     page.select_option("#status-form select[name=status]", "hired")
     page.fill("#status-form textarea[name=note]", "Strong in data, basic elsewhere.")
     page.locator("#status-form").get_by_role("button", name="Change status").click()
@@ -495,6 +502,7 @@ def _ids(engine: Engine) -> dict[str, int]:
         "area_id": first("area"),
         "skill_id": first("skill"),  # no skill exists: 1, still refused before any lookup
         "token_id": first("api_token"),
+        "absence_id": first("absence"),  # none may exist: 1, still refused before any lookup
     }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -28,9 +29,10 @@ from sqlmodel import Session
 from hiring.access import POLICY_ATTR
 from hiring.accounts.models import User
 from hiring.openings import candidates as assessments
+from team import absences
 from team import members as members_service
 from team.areas import create_skill
-from team.schemas import MemberCreate
+from team.schemas import AbsenceCreate, MemberCreate
 from tests.hiring.conftest import viewer_of
 
 ROLE_SETS = [
@@ -51,7 +53,7 @@ AFTER_A_FORM = {"candidates.submit_card"}  # the scorecard form's Submit asks th
 
 
 class _Links(HTMLParser):
-    """The `href` of every `<a>` on a page, in order."""
+    """The `href` of every `<a>` on a page, and every `data-source` a script fetches, in order."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,6 +64,9 @@ class _Links(HTMLParser):
             href = dict(attrs).get("href")
             if href is not None:
                 self.hrefs.append(href)
+        source = dict(attrs).get("data-source")  # what a page's script fetches (a chart's data)
+        if source is not None:
+            self.hrefs.append(source)
 
 
 def links_of(page: str) -> list[str]:
@@ -169,7 +174,9 @@ def scene(
     def build(*roles: str) -> Scene:
         create_skill("data", "streaming", "Streaming", session=db)
         db.commit()
-        make_member(name="Priya Raman", levels={"research": 4, "engineering": 2, "data": 1})
+        priya = make_member(name="Priya Raman", levels={"research": 4, "engineering": 2, "data": 1})
+        away = AbsenceCreate(start=date(2027, 3, 1), end=date(2027, 3, 5), note="Conference")
+        absences.add_absence(priya.id, away, session=db)  # its delete page is a link to follow
         make_member(name="Tomás Herrera", skills={"streaming": 2})
         mei = make_member(name="Mei Chen", levels={"research": 1, "engineering": 3, "data": 3})
         members_service.mark_left(mei.id, session=db, actor="test")

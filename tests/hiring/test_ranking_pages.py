@@ -13,11 +13,19 @@ Speeds a week (5 points a week x velocity): strong 5, basic 1.75, working 3.25, 
 - D (2, 2, not assessed), incomplete: data counts as none. Ada researches 2 weeks, both do data:
   0.5T + 0.5(T - 2) = 5 -> T = 6.
 Order: A, C (pass, by forecast), then B, D (the others, by forecast).
+
+The opening runs with ramp-up, mentoring and notice off: then a candidate starts at the plan
+start at full speed, and MODEL.md's calendar forecast is exactly this timeless one (the
+calendar's own cases are in test_ranking_calendar.py).
 """
 
 from __future__ import annotations
 
 import pytest
+
+from team.settings import update_settings
+
+TIMELESS = {"ramp_weeks": 0, "mentoring_fte": 0, "notice_weeks": 0}
 
 TEAM_ALONE = 12.0
 WITH = {"A": 11.75 / 6.75, "C": 6 / 2.25, "B": 5 + 5 / 6.5, "D": 6.0}
@@ -30,8 +38,9 @@ CARDS = {
 
 
 @pytest.fixture
-def opening(make_user, make_member, make_work_item, make_opening, make_candidate, write_card):
+def opening(make_user, make_member, make_work_item, make_opening, make_candidate, write_card, db):
     """The opening with candidates A-D, each rated by one interviewer."""
+    update_settings(session=db, calendar=TIMELESS)
     make_member(name="Ada", levels={"research": 3, "engineering": 0, "data": 0})
     make_work_item(area="research", points=10)
     make_work_item(area="data", points=5)
@@ -75,7 +84,9 @@ def test_weeks_saved_is_null_when_the_team_alone_never_finishes(
     body = api("admin").get(f"/api/v1/openings/{made.id}/ranking").get_json()
     assert body["forecast_weeks"] is None
     assert body["candidates"][0]["weeks_saved"] is None
-    assert body["candidates"][0]["forecast_weeks"] == pytest.approx(1.0)  # 5 points at 5 a week
+    # 5 points at 5 a week, from week 4 (the default notice), ramping up: weeks 4, 5 and 6 give
+    # 0.25 + 0.3125 + 0.375 = 0.9375 of a week's work, and week 7 the rest at 0.4375.
+    assert body["candidates"][0]["forecast_weeks"] == pytest.approx(7 + 0.0625 / 0.4375)
 
 
 @pytest.mark.parametrize("role, status", [("interviewer", 403), ("hiring_manager", 404)])
@@ -91,7 +102,7 @@ def test_page_shows_the_order_the_numbers_and_who_said_what(client, login, openi
     page = client.get(f"/openings/{made.id}/ranking")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert '<strong id="team-forecast">12 weeks</strong>' in html
+    assert '<span id="team-forecast">12 weeks</span>' in html
     positions = [html.index(f'">{name}</a>') for name in ("A", "C", "B", "D")]
     assert positions == sorted(positions)
     assert "10.3 weeks" in html  # A saves 12 - 1.74 = 10.26 weeks
@@ -210,7 +221,8 @@ def test_the_ranking_page_explains_a_hire_on_the_team(opening, client_for, db):
     page = client_for(manager).get(f"/openings/{made.id}/ranking").get_data(as_text=True)
     assert "on the team" in page
     assert "Already on the team, so counted against the team without them." in page
-    assert "Without A: 12 weeks. With them full-time: 1.7 weeks, 10.3 weeks sooner." in page
+    assert "Without A: 12 weeks. With them full-time from " in page
+    assert ": 1.7 weeks, 10.3 weeks sooner." in page
 
 
 def test_the_page_lists_the_top_and_every_row_on_request(app, opening, client_for):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from sqlmodel import func, select
 
 from team.models import Member, Settings
+from team.settings import update_settings
 
 
 @pytest.fixture
@@ -24,12 +26,18 @@ def small_team(make_member, make_work_item):
     return ada
 
 
-def test_leadership_reads_the_forecast_and_the_weakest_area(client, as_role, small_team):
+def test_leadership_reads_the_forecast_and_the_weakest_area(client, as_role, small_team, db):
+    # The finish date comes first (MODEL.md, "Finish date"): 2 weeks from Monday 1 March 2027
+    # is the Friday of the week after.
+    update_settings(session=db, plan_start=date(2027, 3, 1))
     as_role("leadership")
     page = client.get("/reports/coverage")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert '<div class="stat" id="forecast-weeks">2 weeks</div>' in html
+    assert '<div class="stat" id="finish-date">about 12 March 2027</div>' in html
+    assert (
+        '<div class="small" id="forecast-weeks">2 weeks from the plan start, 1 March 2027' in html
+    )
     assert '<div class="stat" id="weakest-area">ML research</div>' in html
     assert "would save <strong>1 week</strong> (50% of the forecast)" in html
 
@@ -94,7 +102,7 @@ def test_settings_change_moves_the_forecast(client, as_role, post_admin_settings
     response = post_admin_settings(velocity_3="2", velocity_4="2.5")
     assert response.status_code == 302
     html = client.get("/reports/coverage").get_data(as_text=True)
-    assert '<div class="stat" id="forecast-weeks">1 week</div>' in html
+    assert '<div class="small" id="forecast-weeks">1 week from the plan start' in html
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ policy that drifts from the contract fails here.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -15,7 +15,9 @@ from sqlalchemy import update
 from hiring.accounts import service as accounts
 from hiring.accounts.models import ROLES, ApiToken
 from hiring.openings.models import Candidate, Opening, Scorecard
-from team.models import Member, WorkItem, utcnow
+from team import absences
+from team.models import Absence, Member, WorkItem, utcnow
+from team.schemas import AbsenceCreate
 
 API = "/api/v1"
 ANY = frozenset(ROLES)
@@ -29,12 +31,18 @@ CONTRACT = [
     ("GET", "/settings", ANY),
     ("PATCH", "/settings", frozenset({"admin"})),
     ("GET", "/coverage", READ),
+    ("GET", "/coverage/key-people", READ),
+    ("GET", "/coverage/history", READ),
     ("GET", "/openings/{id}/ranking", READ),
     ("GET", "/members", READ),
     ("POST", "/members", WRITE),
     ("GET", "/members/{id}", READ),
     ("PATCH", "/members/{id}", WRITE),
     ("DELETE", "/members/{id}", WRITE),
+    ("GET", "/members/{id}/absences", READ),
+    ("POST", "/members/{id}/absences", WRITE),
+    ("GET", "/absences/{id}", READ),
+    ("DELETE", "/absences/{id}", WRITE),
     ("GET", "/work-items", READ),
     ("POST", "/work-items", WRITE),
     ("GET", "/work-items/{id}", READ),
@@ -49,6 +57,7 @@ CONTRACT = [
     ("GET", "/openings/{id}/candidates", ANY),
     ("POST", "/openings/{id}/candidates", WRITE),
     ("GET", "/candidates/{id}", ANY),
+    ("PATCH", "/candidates/{id}", WRITE),
     ("GET", "/candidates/{id}/scorecards", ANY),
     ("POST", "/candidates/{id}/scorecards", PANEL),
 ]
@@ -59,9 +68,11 @@ PUBLIC = [("GET", "/openapi.json")]
 BODIES = {
     "/settings": {"points_per_week": 5},
     "/members": {"name": "New", "email": "new@example.com"},
+    "/members/{id}/absences": {"start": "2027-01-04", "end": "2027-01-08"},
     "/work-items": {"title": "New", "area": "data", "points": 1},
     "/openings": {"title": "New"},
     "/openings/{id}/candidates": {"name": "New", "email": "new@example.com"},
+    "/candidates/{id}": {"status": "interviewing", "note": "Book the panel."},
     "/candidates/{id}/scorecards": {"ratings": {"data": 1}, "recommendation": "no", "submit": True},
 }
 CSV = {
@@ -89,19 +100,23 @@ def _per_record(path: str) -> bool:
 
 
 @pytest.fixture
-def rows(make_member, make_work_item, make_opening, make_candidate, count):
-    """One member, work item, opening and candidate, and a way to see nothing else changed."""
+def rows(db, make_member, make_work_item, make_opening, make_candidate, count):
+    """One member with an absence, a work item, an opening and a candidate, and a way to see
+    nothing else changed."""
     opening = make_opening()
+    member = make_member()
+    away = AbsenceCreate(start=date(2027, 3, 1), end=date(2027, 3, 5))
     ids = {
-        "members": make_member().id,
+        "members": member.id,
+        "absences": absences.add_absence(member.id, away, session=db).id,
         "work-items": make_work_item().id,
         "openings": opening.id,
         "candidates": make_candidate(opening).id,
     }
 
     def unchanged() -> bool:
-        tables = (Member, WorkItem, Opening, Candidate, Scorecard)
-        return [count(t) for t in tables] == [1, 1, 1, 1, 0]
+        tables = (Member, Absence, WorkItem, Opening, Candidate, Scorecard)
+        return [count(t) for t in tables] == [1, 1, 1, 1, 1, 0]
 
     return ids, unchanged
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from team.models import Settings
@@ -25,8 +27,20 @@ def two_people(make_member, make_work_item):
 def test_coverage_answers_the_forecast_and_per_area_numbers(api, two_people):
     ada, bo = two_people
     body = api("leadership").get("/api/v1/coverage").get_json()
-    assert set(body) == {"forecast_weeks", "points_per_week", "weakest_area", "areas", "allocation"}
+    assert set(body) == {
+        "forecast_weeks",
+        "plan_start",
+        "finish_date",
+        "points_per_week",
+        "weakest_area",
+        "areas",
+        "allocation",
+    }
     assert body["forecast_weeks"] == pytest.approx(3.3, rel=1e-6)
+    # 3.3 weeks from the plan start (this week's Monday): the Tuesday of week 3 (MODEL.md).
+    monday = date.fromisoformat(body["plan_start"])
+    assert monday.weekday() == 0
+    assert date.fromisoformat(body["finish_date"]) == monday + timedelta(days=3 * 7 + 1)
     assert body["points_per_week"] == 5
     research, engineering, data = body["areas"]
     assert research == {

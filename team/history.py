@@ -1,0 +1,368 @@
+"""How the forecast moved: every change to its inputs recorded, and any past day rebuilt.
+
+Recording happens in one place, whatever path wrote the change (a page, the API, a CSV import):
+a listener on every ORM flush notes the new state of each work item, member, absence, holiday
+and the settings it touched (`InputChange`; None: removed). Levels have kept their own history
+all along (`RatingChange`). Bulk Core inserts bypass the listener, so whoever writes that way
+(the demo) calls `record_missing` after.
+
+`forecast_history` replays the records day by day (UTC) and, for each day on which an input
+changed, forecasts the planned work as it stood at the end of that day with that day's plan
+start (the setting then, else the Monday of that day's week), so that a past point shows what
+the report said that day; each point also says, in words, what changed that day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, col, select
+
+from team.calendar import Calendar, Person, finish_date, monday_of
+from team.calendar_forecast import team_weeks
+from team.models import (
+    Absence,
+    Area,
+    Holiday,
+    InputChange,
+    Member,
+    MemberLevel,
+    RatingChange,
+    Settings,
+    WorkItem,
+)
+
+__all__ = ["HistoryPoint", "forecast_history", "record_missing"]
+
+# What each recorded kind keeps: the fields the forecast reads (and a name to say what changed).
+_FIELDS: dict[type, tuple[str, tuple[str, ...]]] = {
+    WorkItem: ("work_item", ("title", "area_id", "points", "status")),
+    Member: ("member", ("name", "fte", "start_date", "end_date", "left_at")),
+    Absence: ("absence", ("member_id", "start", "end", "note")),
+    Holiday: ("holiday", ("day",)),
+    Settings: (
+        "settings",
+        (
+            "points_per_week",
+            "velocity_0",
+            "velocity_1",
+            "velocity_2",
+            "velocity_3",
+            "velocity_4",
+            "plan_start",
+            "ramp_weeks",
+            "ramp_start",
+            "mentoring_fte",
+            "mentoring_weeks",
+            "notice_weeks",
+            "horizon_weeks",
+        ),
+    ),
+}
+
+
+def _iso(value: object) -> Any:
+    """Dates as ISO text, so states are plain JSON."""
+    return value.isoformat()[:10] if isinstance(value, date | datetime) else value
+
+
+def _state(obj: object) -> tuple[str, int | None, dict[str, Any]]:
+    """The record of one object: its kind, its id (a holiday: its day's ordinal), its state."""
+    kind, fields = _FIELDS[type(obj)]
+    values = {name: getattr(obj, name) for name in fields}
+    if kind == "member":
+        values["left"] = values.pop("left_at") is not None
+    if kind == "settings":
+        values["velocities"] = [values.pop(f"velocity_{level}") for level in range(5)]
+    subject = obj.day.toordinal() if isinstance(obj, Holiday) else obj.id  # type: ignore[attr-defined]
+    return kind, subject, {name: _iso(value) for name, value in values.items()}
+
+
+def _changed(obj: object) -> bool:
+    """Whether a flush changes a field the forecast reads (not only updated_at or version)."""
+    attributes = inspect(obj).attrs
+    return any(attributes[name].history.has_changes() for name in _FIELDS[type(obj)][1])
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _record(session: OrmSession, _context: object) -> None:
+    """Note the new state of every tracked object this flush added, changed or removed."""
+    now = datetime.now(UTC)
+    rows = []
+    for obj in session.new:
+        if type(obj) in _FIELDS:
+            kind, subject, state = _state(obj)
+            rows.append({"at": now, "kind": kind, "subject_id": subject, "state": state})
+    for obj in session.dirty:
+        if type(obj) in _FIELDS and _changed(obj):
+            kind, subject, state = _state(obj)
+            rows.append({"at": now, "kind": kind, "subject_id": subject, "state": state})
+    for obj in session.deleted:
+        if type(obj) in _FIELDS:
+            kind, subject, _ = _state(obj)
+            rows.append({"at": now, "kind": kind, "subject_id": subject, "state": None})
+    if rows:
+        session.connection().execute(insert(InputChange), rows)
+
+
+def record_missing(*, session: Session) -> int:
+    """Record the state of every tracked row that has no record yet (rows written by bulk
+    Core inserts), dated when they were created where that is known; returns how many."""
+    seen = {
+        (kind, subject)
+        for kind, subject in session.exec(select(InputChange.kind, InputChange.subject_id)).all()
+    }
+    rows = []
+    for model in (WorkItem, Member, Absence, Holiday, Settings):
+        for obj in session.exec(select(model)).all():
+            kind, subject, state = _state(obj)
+            if (kind, subject) not in seen:
+                at = getattr(obj, "created_at", None) or datetime.now(UTC)
+                rows.append({"at": at, "kind": kind, "subject_id": subject, "state": state})
+    if rows:
+        session.connection().execute(insert(InputChange), rows)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """The forecast as it stood at the end of `day` (None weeks: it could not be finished),
+    and what changed that day, in words."""
+
+    day: date
+    plan_start: date
+    forecast_weeks: float | None
+    finish_date: date | None
+    changes: tuple[str, ...]
+
+
+@dataclass
+class _Inputs:
+    """Everything the forecast read, as it stood at some moment."""
+
+    states: dict[tuple[str, int | None], dict[str, Any]]
+    levels: dict[tuple[int, int], int]
+
+    def of(self, kind: str) -> dict[int | None, dict[str, Any]]:
+        return {subject: s for (k, subject), s in self.states.items() if k == kind}
+
+
+def forecast_history(*, session: Session) -> list[HistoryPoint]:
+    """One point per day (UTC) on which an input changed, oldest first, from the first
+    recorded day (history begins with migration 0010)."""
+    records = session.exec(
+        select(
+            InputChange.at, InputChange.kind, InputChange.subject_id, InputChange.state
+        ).order_by(col(InputChange.at), col(InputChange.id))
+    ).all()
+    if not records:
+        return []
+    # Five columns: more than SQLModel's typed `select` takes, so a Core select.
+    ratings = (
+        session.connection()
+        .execute(
+            sa_select(
+                col(RatingChange.changed_at),
+                col(RatingChange.member_id),
+                col(RatingChange.area_id),
+                col(RatingChange.old_level),
+                col(RatingChange.new_level),
+            )
+            .where(col(RatingChange.area_id).is_not(None))
+            .order_by(col(RatingChange.changed_at), col(RatingChange.id))
+        )
+        .all()
+    )
+    areas = session.exec(select(Area.id, Area.key).order_by(col(Area.position), col(Area.id))).all()
+    inputs = _Inputs({}, _levels_before(ratings, session))
+    events: list[tuple[datetime, int, tuple]] = [(r[0], 0, r) for r in records]
+    events += [(r[0], 1, r) for r in ratings]
+    events.sort(key=lambda e: (_utc(e[0]), e[1]))
+    first = _utc(records[0][0]).date()
+    points = []
+    k = 0
+    while k < len(events):
+        day = _utc(events[k][0]).date()
+        before = _Inputs(dict(inputs.states), dict(inputs.levels))
+        while k < len(events) and _utc(events[k][0]).date() == day:
+            _apply(inputs, events[k][1], events[k][2])
+            k += 1
+        if day < first:
+            continue
+        points.append(_point(day, inputs, before, areas))
+    return points
+
+
+def _utc(at: datetime) -> datetime:
+    """Stored times are UTC; SQLite gives them back naive."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _levels_before(ratings: Sequence[tuple], session: Session) -> dict[tuple[int, int], int]:
+    """Each member's area levels before the first recorded rating change: the old level of
+    that change, or the current level where none is recorded."""
+    levels = {
+        (m, a): level
+        for m, a, level in session.exec(
+            select(MemberLevel.member_id, MemberLevel.area_id, MemberLevel.level)
+        ).all()
+    }
+    seen: set[tuple[int, int]] = set()
+    for _at, member_id, area_id, old, _new in ratings:
+        if (member_id, area_id) not in seen:
+            seen.add((member_id, area_id))
+            levels[(member_id, area_id)] = old or 0
+    return levels
+
+
+def _apply(inputs: _Inputs, source: int, record: tuple) -> None:
+    if source == 0:
+        _at, kind, subject, state = record
+        if state is None:
+            inputs.states.pop((kind, subject), None)
+        else:
+            inputs.states[(kind, subject)] = state
+    else:
+        _at, member_id, area_id, _old, new = record
+        inputs.levels[(member_id, area_id)] = new or 0
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _point(
+    day: date, inputs: _Inputs, before: _Inputs, areas: Sequence[tuple[int | None, str]]
+) -> HistoryPoint:
+    """The forecast at the end of `day`, with that day's settings and plan start."""
+    settings = next(iter(inputs.of("settings").values()), None) or {}
+    plan_start = _day(settings.get("plan_start")) or monday_of(day)
+    calendar = Calendar(
+        plan_start=plan_start,
+        holidays=frozenset(_day(s["day"]) for s in inputs.of("holiday").values()),  # type: ignore[misc]
+        ramp_weeks=settings.get("ramp_weeks", 12),
+        ramp_start=settings.get("ramp_start", 0.25),
+        mentoring_fte=settings.get("mentoring_fte", 0.2),
+        mentoring_weeks=settings.get("mentoring_weeks", 8),
+        horizon_weeks=settings.get("horizon_weeks", 520),
+    )
+    key_of = {area_id: key for area_id, key in areas}
+    demand = {key: 0.0 for _, key in areas}
+    for item in inputs.of("work_item").values():
+        if item["status"] != "done" and item["area_id"] in key_of:
+            demand[key_of[item["area_id"]]] += float(item["points"])
+    away: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for absence in inputs.of("absence").values():
+        away[absence["member_id"]].append((_day(absence["start"]), _day(absence["end"])))  # type: ignore[arg-type]
+    team = [
+        Person(
+            id=member_id or 0,
+            fte=float(m["fte"]),
+            levels={
+                key: float(inputs.levels.get((member_id or 0, area_id or 0), 0))
+                for area_id, key in areas
+            },
+            start=_day(m.get("start_date")),
+            end=_day(m.get("end_date")),
+            absences=tuple(sorted(away.get(member_id or 0, ()))),
+        )
+        for member_id, m in sorted(inputs.of("member").items(), key=lambda kv: kv[0] or 0)
+        if not m.get("left") and (m.get("end_date") is None or _day(m["end_date"]) >= plan_start)  # type: ignore[operator]
+    ]
+    velocities = tuple(settings.get("velocities", (0.10, 0.35, 0.65, 1.00, 1.30)))
+    weeks = team_weeks(team, demand, calendar, velocities, settings.get("points_per_week", 5.0))
+    finite = weeks != float("inf")
+    return HistoryPoint(
+        day=day,
+        plan_start=plan_start,
+        forecast_weeks=weeks if finite else None,
+        finish_date=finish_date(weeks, calendar),
+        changes=tuple(_what_changed(before, inputs)),
+    )
+
+
+def _what_changed(before: _Inputs, after: _Inputs) -> Iterable[str]:
+    """What changed between two moments, in words, most telling first."""
+    old_items, new_items = before.of("work_item"), after.of("work_item")
+    added = [new_items[i] for i in new_items if i not in old_items]
+    removed = [old_items[i] for i in old_items if i not in new_items]
+    closed = [
+        new_items[i]
+        for i in new_items
+        if i in old_items and old_items[i]["status"] != "done" and new_items[i]["status"] == "done"
+    ]
+    reopened = [
+        new_items[i]
+        for i in new_items
+        if i in old_items and old_items[i]["status"] == "done" and new_items[i]["status"] != "done"
+    ]
+    resized = [
+        new_items[i]
+        for i in new_items
+        if i in old_items
+        and (old_items[i]["points"], old_items[i]["area_id"])
+        != (new_items[i]["points"], new_items[i]["area_id"])
+    ]
+    for items, verb in (
+        (added, "added"),
+        (closed, "closed"),
+        (reopened, "reopened"),
+        (removed, "removed"),
+        (resized, "re-estimated or moved"),
+    ):
+        if items:
+            points = sum(float(i["points"]) for i in items)
+            what = f"{_count(len(items), 'item')} {verb} ({points:g} points)"
+            yield f"{what}: {_names(items, 'title')}"
+    old_people, new_people = before.of("member"), after.of("member")
+    joined = [new_people[i] for i in new_people if i not in old_people]
+    left = [
+        new_people[i]
+        for i in new_people
+        if i in old_people and not old_people[i].get("left") and new_people[i].get("left")
+    ]
+    dated = [
+        new_people[i]
+        for i in new_people
+        if i in old_people
+        and (old_people[i].get("start_date"), old_people[i].get("end_date"), old_people[i]["fte"])
+        != (new_people[i].get("start_date"), new_people[i].get("end_date"), new_people[i]["fte"])
+    ]
+    if joined:
+        yield f"joined the team: {_names(joined, 'name')}"
+    if left:
+        yield f"left the team: {_names(left, 'name')}"
+    if dated:
+        yield f"dates or FTE changed: {_names(dated, 'name')}"
+    names = {i: m["name"] for i, m in after.of("member").items()}
+    old_away, new_away = before.of("absence"), after.of("absence")
+    away = [new_away[i] for i in new_away if i not in old_away]
+    back = [old_away[i] for i in old_away if i not in new_away]
+    for absences, verb in ((away, "leave added"), (back, "leave removed")):
+        if absences:
+            who = sorted({names.get(a["member_id"], "someone") for a in absences})
+            yield f"{verb}: {', '.join(who)}"
+    levels = sum(1 for k, v in after.levels.items() if before.levels.get(k, 0) != v)
+    if levels:
+        yield f"{_count(levels, 'level')} changed"
+    if before.of("settings") != after.of("settings") and before.of("settings"):
+        yield "settings changed"
+    if before.of("holiday") != after.of("holiday") and before.states:
+        yield "holidays changed"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _names(records: Sequence[Mapping[str, Any]], field: str, shown: int = 3) -> str:
+    names = [str(r[field]) for r in records[:shown]]
+    more = len(records) - shown
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
