@@ -1,8 +1,14 @@
-"""A realistic demo: a 12-person ML team, its skills, 40 planned tickets and one user per role.
+"""A realistic demo: a 12-person ML team, its skills, two quarters of planned work and one
+user per role.
 
 The team is built so the reports have something to say: data engineering is the clear gap
 (most of the planned points, few strong people) and research rests on one expert (a bus-factor
-risk).
+risk). It lives in calendar time, relative to the week the demo is loaded: Amara is on
+parental leave, Oliver leaves in six weeks, Diego joined three weeks ago and is still ramping
+up, the team keeps the usual public holidays, and a hire for the opening would start in eight
+weeks. Of the candidates, Yuki is the strongest data engineer but can only start in four
+months; Nadia is a little less strong and can start in two weeks. Counted without ramp-up,
+Yuki would save the most; counted in calendar time, Nadia does: the story of the ranking.
 
 `load_scaled_demo` builds a synthetic organisation of any size instead (`demo --scale N`): N
 members, 20N work items and 10N candidates with three submitted cards each, written with bulk
@@ -14,7 +20,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Table, insert
@@ -35,8 +41,12 @@ from hiring.openings.schemas import CandidateCreate, OpeningCreate, Recommendati
 from hiring.openings.scorecards import save_card
 from hiring.openings.service import add_candidate, create_opening, set_status
 from team import members, work
+from team.absences import add_absence
 from team.areas import create_skill, list_areas, list_skills
+from team.calendar import Calendar
+from team.history import record_missing
 from team.models import (
+    Absence,
     Member,
     MemberLevel,
     MemberSkill,
@@ -45,7 +55,9 @@ from team.models import (
     WorkItemSkill,
     utcnow,
 )
-from team.schemas import MemberCreate, WorkItemCreate
+from team.schemas import AbsenceCreate, MemberCreate, MemberUpdate, WorkItemCreate
+from team.settings import update_settings
+from team.timeline import current_calendar
 
 SKILLS = {
     "research": [
@@ -116,6 +128,54 @@ TEAM = [
         {"backend": 3, "mlops": 2, "streaming": 2},
     ),
 ]
+
+# The next quarter's larger pieces of work: title, area, points, skills.
+EPICS = [
+    ("Multi-tenant feature store", "data", 21, "pipelines;streaming"),
+    ("Real-time enrolment scoring pipeline", "data", 21, "streaming"),
+    ("Event lake compaction and retention", "data", 13, "pipelines"),
+    ("Self-serve dataset builder for researchers", "data", 21, "pipelines;labeling"),
+    ("Privacy-preserving telemetry (k-anonymity)", "data", 13, "pipelines"),
+    ("Cross-device identity graph", "data", 21, "streaming;pipelines"),
+    ("Labelling workflow v2 with active learning", "data", 13, "labeling"),
+    ("Streaming anomaly alerts for SDK events", "data", 13, "streaming"),
+    ("Migrate batch jobs to the new orchestrator", "data", 13, "pipelines"),
+    ("Data catalogue and lineage", "data", 13, "pipelines"),
+    ("Continual-learning prototype on device", "research", 13, "modeling"),
+    ("Spoofing-attack study and defences", "research", 13, "experiments;signals"),
+    ("Model cards and fairness audit", "research", 8, "experiments"),
+    ("On-device model distillation", "research", 13, "modeling"),
+    ("Scoring service v3 (gRPC, autoscaling)", "engineering", 21, "backend;mlops"),
+    ("Shadow deployments for every model", "engineering", 13, "mlops"),
+    ("Android SDK: on-device inference", "engineering", 13, "mobile"),
+    ("iOS SDK: on-device inference", "engineering", 13, "mobile"),
+    ("Cost dashboards for training and serving", "engineering", 8, "mlops"),
+    ("Zero-downtime database migrations", "engineering", 8, "backend"),
+    ("Feature backfills on the new store", "data", 21, "pipelines"),
+    ("Session builder rewrite for late events", "data", 21, "streaming"),
+    ("Tenant data deletion end to end (GDPR)", "data", 13, "pipelines"),
+    ("Training-set snapshots with lineage", "data", 13, "labeling;pipelines"),
+    ("Event schema evolution without downtime", "data", 13, "streaming"),
+    ("Warehouse to lakehouse migration", "data", 21, "pipelines"),
+    ("Ground-truth collection from support tickets", "data", 13, "labeling"),
+    ("Streaming joins for fraud signals", "data", 21, "streaming"),
+    ("Replayable training pipelines", "data", 13, "pipelines"),
+    ("Benchmark suite for new sensors", "research", 13, "experiments;signals"),
+    ("Passive liveness detection study", "research", 13, "modeling;signals"),
+    ("Uncertainty estimates for scores", "research", 8, "modeling"),
+    ("Model rollback and kill switch", "engineering", 8, "mlops"),
+    ("SDK telemetry sampling", "engineering", 8, "mobile;backend"),
+    ("Multi-region scoring", "engineering", 13, "backend"),
+]
+
+# The calendar of the demo, in weeks from the plan start (this week's Monday when it loads).
+PARENTAL_LEAVE = ("Amara Okafor", 1, 17)  # away from week 1 to week 17
+LEAVING = ("Oliver Grant", 6)  # last day: the Friday before week 6
+NEWCOMER = ("Diego Alvarez", -3)  # started three weeks ago
+OPENING_STARTS = 8  # a hire for the opening would start in week 8
+AVAILABLE_FROM = {"Nadia Petrova": 2, "Yuki Tanaka": 17}
+# Days nobody works, as (month, day), taken at their next dates after the plan start.
+HOLIDAYS = ((12, 24), (12, 25), (12, 26), (12, 31), (1, 1), (5, 1))
 
 # title, area, points, status, skills
 WORK = [
@@ -220,9 +280,47 @@ def load_demo(*, session: Session, password: str) -> list[tuple[str, str]] | Non
             title=title, area=area, points=points, status=status, skills=skill_keys.split(";")
         )
         work.add_work_item(item, session=session)
+    for title, area, points, skill_keys in EPICS:
+        item = WorkItemCreate(title=title, area=area, points=points, skills=skill_keys.split(";"))
+        work.add_work_item(item, session=session)
     session.commit()
-    _load_hiring(session, _create_users(session, password))
+    calendar = current_calendar(session=session)
+    _set_calendar(session, calendar)
+    _load_hiring(session, _create_users(session, password), calendar)
     return [(email, ", ".join(roles)) for email, _, roles in USERS]
+
+
+def _set_calendar(session: Session, calendar: Calendar) -> None:
+    """Leave, a departure, a newcomer and the holidays, relative to the plan start."""
+    by_name = {m.name: m for m in session.exec(select(Member)).all()}
+    name, first, last = PARENTAL_LEAVE
+    add_absence(
+        by_name[name].id or 0,
+        AbsenceCreate(
+            start=calendar.monday(first),
+            end=calendar.monday(last) - timedelta(days=3),
+            note="Parental leave",
+        ),
+        session=session,
+    )
+    name, week = LEAVING
+    last_day = calendar.monday(week) - timedelta(days=3)
+    members.update_member(
+        by_name[name].id or 0, MemberUpdate(end_date=last_day), session=session, actor="demo"
+    )
+    name, week = NEWCOMER
+    members.update_member(
+        by_name[name].id or 0,
+        MemberUpdate(start_date=calendar.monday(week)),
+        session=session,
+        actor="demo",
+    )
+    start = calendar.plan_start
+    days = []
+    for month, day in HOLIDAYS:
+        when = date(start.year, month, day)
+        days.append(when if when >= start else date(start.year + 1, month, day))
+    update_settings(session=session, holidays=sorted(days))
 
 
 def _create_skills(session: Session) -> None:
@@ -249,7 +347,7 @@ def _viewer(user: User, session: Session) -> CurrentUser:
     )
 
 
-def _load_hiring(session: Session, people: dict[str, CurrentUser]) -> None:
+def _load_hiring(session: Session, people: dict[str, CurrentUser], calendar: Calendar) -> None:
     """One opening for the data gap, eight candidates and cards from three interviewers."""
     manager = people["manager@example.com"]
     panel = ["interviewer@example.com", "interviewer2@example.com", "interviewer3@example.com"]
@@ -261,14 +359,20 @@ def _load_hiring(session: Session, people: dict[str, CurrentUser]) -> None:
             target_area="data",
             headcount=1,
             panel=panel,
+            start_date=calendar.monday(OPENING_STARTS),
         ),
         viewer=manager,
         session=session,
     )
     for name, status, cards in CANDIDATES:
         email = _slug(name).replace("é", "e").replace("í", "i") + "@candidates.example.org"
+        weeks = AVAILABLE_FROM.get(name)
+        available = None if weeks is None else calendar.monday(weeks)
         candidate = add_candidate(
-            opening.id, CandidateCreate(name=name, email=email), viewer=manager, session=session
+            opening.id,
+            CandidateCreate(name=name, email=email, available_from=available),
+            viewer=manager,
+            session=session,
         )
         for interviewer, card in zip(panel, cards, strict=False):
             submit = card != "draft"
@@ -431,6 +535,7 @@ def grow_organisation(
     member_ids = _add_members(
         connection, rng, now, scale, first_member, areas, area_ids, skills_by_area
     )
+    _add_calendar(connection, rng, member_ids, current_calendar(session=session))
     work_count = WORK_PER_MEMBER * scale
     items = _add_work(connection, rng, now, work_count, areas, area_ids, skills_by_area)
     cards, ratings = _add_candidates(
@@ -468,7 +573,39 @@ def grow_organisation(
         ],
     )
     session.commit()
+    record_missing(session=session)  # the bulk inserts bypass the history's listener
+    session.commit()
     return counts
+
+
+# A tenth of the members live in calendar time: newcomers still ramping up or about to start,
+# people leaving, people on leave (the benchmarks' "10% with dates or absences").
+DATED_SHARE = 0.1
+
+
+def _add_calendar(
+    connection: Connection, rng: random.Random, member_ids: Sequence[int], calendar: Calendar
+) -> None:
+    """Dates and absences for a tenth of the members, relative to the plan start."""
+    table = _table(Member)
+    absences = []
+    for member_id in member_ids:
+        if rng.random() >= DATED_SHARE:
+            continue
+        kind = rng.choice(("starts", "leaves", "away"))
+        if kind == "starts":
+            start = calendar.monday(rng.randrange(-10, 9)) + timedelta(days=rng.randrange(5))
+            connection.execute(
+                table.update().where(table.c.id == member_id).values(start_date=start)
+            )
+        elif kind == "leaves":
+            end = calendar.monday(rng.randrange(2, 30)) + timedelta(days=rng.randrange(5))
+            connection.execute(table.update().where(table.c.id == member_id).values(end_date=end))
+        else:
+            first = calendar.monday(rng.randrange(0, 20)) + timedelta(days=rng.randrange(5))
+            last = first + timedelta(days=rng.randrange(0, 21))
+            absences.append({"member_id": member_id, "start": first, "end": last, "note": "Leave"})
+    _insert(connection, Absence, absences)
 
 
 def _table(model: Any) -> Table:
