@@ -48,3 +48,21 @@ def test_coverage_api_within_2x_of_listing_the_members(organisation):
         "b. coverage vs listing the members (API)", org.sizes, coverage, members, TARGET
     )
     assert ratio <= TARGET
+
+
+def test_key_people_measured_apart(organisation):
+    """Key people cost a forecast per member (API.md: their own endpoint); measured beside
+    the coverage report, with no target: the README reports the figure."""
+    org = organisation(FULL)
+    client = Http(org.base, org.token)
+    items = client.json("/api/v1/coverage/key-people")["items"]
+    assert len(items) > 0.9 * FULL
+    assert all(i["weeks"] is None or i["weeks"] > -1000 for i in items)
+    key_people, coverage = compare(
+        ("GET /api/v1/coverage/key-people", lambda: client.get("/api/v1/coverage/key-people")),
+        ("GET /api/v1/coverage", lambda: client.get("/api/v1/coverage")),
+        runs=3,
+    )
+    REPORT.ratio(
+        "d. key people vs the coverage report (API)", org.sizes, key_people, coverage, None
+    )
