@@ -6,9 +6,10 @@ The team is built so the reports have something to say: data engineering is the 
 risk). It lives in calendar time, relative to the week the demo is loaded: Amara is on
 parental leave, Oliver leaves in six weeks, Diego joined three weeks ago and is still ramping
 up, the team keeps the usual public holidays, and a hire for the opening would start in eight
-weeks. Of the candidates, Yuki is the strongest data engineer but can only start in four
-months; Nadia is a little less strong and can start in two weeks. Counted without ramp-up,
-Yuki would save the most; counted in calendar time, Nadia does: the story of the ranking.
+weeks. Of the candidates, Yuki is the strongest data engineer and can start in five weeks;
+Nadia is a little less strong and can start in two. Counted without ramp-up and mentoring,
+Yuki would save the most; with them, Nadia's three weeks' head start on her ramp-up is worth
+more: the story of the ranking (tests/hiring/test_demo_story.py keeps it true).
 
 `load_scaled_demo` builds a synthetic organisation of any size instead (`demo --scale N`): N
 members, 20N work items and 10N candidates with three submitted cards each, written with bulk
@@ -23,9 +24,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, update
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from hiring.accounts import service as accounts
 from hiring.accounts.models import User
@@ -47,6 +48,7 @@ from team.calendar import Calendar
 from team.history import record_missing
 from team.models import (
     Absence,
+    InputChange,
     Member,
     MemberLevel,
     MemberSkill,
@@ -173,7 +175,7 @@ PARENTAL_LEAVE = ("Amara Okafor", 1, 17)  # away from week 1 to week 17
 LEAVING = ("Oliver Grant", 6)  # last day: the Friday before week 6
 NEWCOMER = ("Diego Alvarez", -3)  # started three weeks ago
 OPENING_STARTS = 8  # a hire for the opening would start in week 8
-AVAILABLE_FROM = {"Nadia Petrova": 2, "Yuki Tanaka": 17}
+AVAILABLE_FROM = {"Nadia Petrova": 2, "Yuki Tanaka": 5}
 # Days nobody works, as (month, day), taken at their next dates after the plan start.
 HOLIDAYS = ((12, 24), (12, 25), (12, 26), (12, 31), (1, 1), (5, 1))
 
@@ -280,14 +282,31 @@ def load_demo(*, session: Session, password: str) -> list[tuple[str, str]] | Non
             title=title, area=area, points=points, status=status, skills=skill_keys.split(";")
         )
         work.add_work_item(item, session=session)
+    session.commit()
+    _backdate(session, weeks=6)
     for title, area, points, skill_keys in EPICS:
         item = WorkItemCreate(title=title, area=area, points=points, skills=skill_keys.split(";"))
         work.add_work_item(item, session=session)
     session.commit()
+    _backdate(session, weeks=3)
     calendar = current_calendar(session=session)
     _set_calendar(session, calendar)
     _load_hiring(session, _create_users(session, password), calendar)
     return [(email, ", ".join(roles)) for email, _, roles in USERS]
+
+
+def _backdate(session: Session, weeks: int) -> None:
+    """Date what was just recorded `weeks` ago, so the report's history has a story: the team
+    and this quarter's tickets six weeks ago, the next quarter's three weeks ago, the leave
+    and departures today (the demo's only invented past)."""
+    now = utcnow()
+    then = now - timedelta(weeks=weeks)
+    recent = now - timedelta(hours=1)
+    session.exec(update(InputChange).where(col(InputChange.at) >= recent).values(at=then))
+    session.exec(
+        update(RatingChange).where(col(RatingChange.changed_at) >= recent).values(changed_at=then)
+    )
+    session.commit()
 
 
 def _set_calendar(session: Session, calendar: Calendar) -> None:

@@ -102,7 +102,13 @@
           },
           options: {
             maintainAspectRatio: false,
-            scales: { y: { ticks: { callback: function (v) { return label(v); } } } },
+            scales: { y: (function () {
+              // A few weeks around the points, so one point or a flat line still reads as dates.
+              var known = points.finish.map(toDays).filter(function (v) { return v !== null; });
+              var low = known.length ? Math.min.apply(null, known) : 0;
+              var high = known.length ? Math.max.apply(null, known) : 0;
+              return { suggestedMin: low - 21, suggestedMax: high + 21, ticks: { callback: function (v) { return label(v); } } };
+            })() },
             plugins: {
               legend: { position: "bottom" },
               tooltip: {
