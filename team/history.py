@@ -39,7 +39,7 @@ from team.models import (
     WorkItem,
 )
 
-__all__ = ["HistoryPoint", "forecast_history", "record_missing"]
+__all__ = ["DEFAULT_DAYS", "HistoryPoint", "change_days", "forecast_history", "record_missing"]
 
 # What each recorded kind keeps: the fields the forecast reads (and a name to say what changed).
 _FIELDS: dict[type, tuple[str, tuple[str, ...]]] = {
@@ -112,20 +112,31 @@ def _record(session: OrmSession, _context: object) -> None:
         session.connection().execute(insert(InputChange), rows)
 
 
+def change_days(*, session: Session) -> int:
+    """How many days of history there are: days on which an input changed, from the first
+    recorded one."""
+    records = session.exec(select(col(InputChange.at))).all()
+    if not records:
+        return 0
+    first = min(_utc(at) for at in records).date()
+    ratings = session.exec(select(col(RatingChange.changed_at))).all()
+    return len({_utc(at).date() for at in [*records, *ratings] if _utc(at).date() >= first})
+
+
 def record_missing(*, session: Session) -> int:
     """Record the state of every tracked row that has no record yet (rows written by bulk
-    Core inserts), dated when they were created where that is known; returns how many."""
+    Core inserts), dated now: history begins when recording does; returns how many."""
     seen = {
         (kind, subject)
         for kind, subject in session.exec(select(InputChange.kind, InputChange.subject_id)).all()
     }
     rows = []
+    now = datetime.now(UTC)
     for model in (WorkItem, Member, Absence, Holiday, Settings):
         for obj in session.exec(select(model)).all():
             kind, subject, state = _state(obj)
             if (kind, subject) not in seen:
-                at = getattr(obj, "created_at", None) or datetime.now(UTC)
-                rows.append({"at": at, "kind": kind, "subject_id": subject, "state": state})
+                rows.append({"at": now, "kind": kind, "subject_id": subject, "state": state})
     if rows:
         session.connection().execute(insert(InputChange), rows)
     return len(rows)
@@ -154,9 +165,14 @@ class _Inputs:
         return {subject: s for (k, subject), s in self.states.items() if k == kind}
 
 
-def forecast_history(*, session: Session) -> list[HistoryPoint]:
+# Each point is a forecast of its own: a page asks for the most recent days only.
+DEFAULT_DAYS = 50
+
+
+def forecast_history(*, session: Session, days: int | None = None) -> list[HistoryPoint]:
     """One point per day (UTC) on which an input changed, oldest first, from the first
-    recorded day (history begins with migration 0010)."""
+    recorded day (history begins with migration 0010); with `days`, the last that many
+    (every record is still replayed, so those days' inputs are whole)."""
     records = session.exec(
         select(
             InputChange.at, InputChange.kind, InputChange.subject_id, InputChange.state
@@ -186,6 +202,8 @@ def forecast_history(*, session: Session) -> list[HistoryPoint]:
     events += [(r[0], 1, r) for r in ratings]
     events.sort(key=lambda e: (_utc(e[0]), e[1]))
     first = _utc(records[0][0]).date()
+    changed = sorted({_utc(e[0]).date() for e in events if _utc(e[0]).date() >= first})
+    shown = set(changed if days is None else changed[-days:] if days > 0 else [])
     points = []
     k = 0
     while k < len(events):
@@ -194,9 +212,8 @@ def forecast_history(*, session: Session) -> list[HistoryPoint]:
         while k < len(events) and _utc(events[k][0]).date() == day:
             _apply(inputs, events[k][1], events[k][2])
             k += 1
-        if day < first:
-            continue
-        points.append(_point(day, inputs, before, areas))
+        if day in shown:
+            points.append(_point(day, inputs, before, areas))
     return points
 
 

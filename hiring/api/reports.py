@@ -11,11 +11,11 @@ from pydantic import BaseModel, Field
 
 from hiring.access import TEAM_READERS, allow
 from hiring.api import bp
-from hiring.api.inputs import json_body
+from hiring.api.inputs import MAX_LIMIT, QueryArgs, json_body
 from hiring.api.openapi import operation
 from hiring.db import get_session
 from team.areas import settings_public
-from team.history import forecast_history
+from team.history import DEFAULT_DAYS, change_days, forecast_history
 from team.report import CoverageReport, coverage_report, key_people_report
 from team.schemas import SettingsPublic, SettingsUpdate
 from team.settings import CALENDAR_RANGES, update_settings
@@ -139,17 +139,28 @@ class HistoryPointPublic(BaseModel):
 
 
 class HistoryPublic(BaseModel):
-    """One point per day (UTC) on which the forecast's inputs changed, oldest first."""
+    """One point per day (UTC) on which the forecast's inputs changed, oldest first: the most
+    recent `limit` of them (`total` days in all)."""
 
     items: list[HistoryPointPublic]
+    total: int
 
 
 @bp.get("/coverage/history")
 @allow(*TEAM_READERS)
-@operation("How the forecast and its finish date moved, day by day", response=HistoryPublic)
+@operation(
+    "How the forecast and its finish date moved, day by day",
+    response=HistoryPublic,
+    query=("limit",),
+)
 def get_coverage_history():
-    """Each past day rebuilt from the recorded changes and forecast with that day's plan start."""
-    points = forecast_history(session=get_session())
+    """Each past day rebuilt from the recorded changes and forecast with that day's plan start;
+    each is a forecast of its own, so `?limit=` (default 50, at most 500) days, the newest."""
+    args = QueryArgs()
+    limit = args.integer("limit", DEFAULT_DAYS, 1, MAX_LIMIT)
+    args.check()
+    db = get_session()
+    points = forecast_history(session=db, days=limit)
     return jsonify(
         HistoryPublic(
             items=[
@@ -157,7 +168,8 @@ def get_coverage_history():
                     date=p.day, forecast_weeks=p.forecast_weeks, finish_date=p.finish_date
                 )
                 for p in points
-            ]
+            ],
+            total=change_days(session=db),
         ).model_dump(mode="json")
     )
 

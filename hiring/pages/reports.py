@@ -17,7 +17,7 @@ from hiring.forms import AtMost, DecimalField
 from hiring.pages.forms import LEVEL_CHOICES
 from team.areas import list_areas
 from team.csvio import encode_download, number, write_table
-from team.history import forecast_history
+from team.history import DEFAULT_DAYS, change_days, forecast_history
 from team.models import Area
 from team.report import CoverageReport, Hypothetical, counted_members, coverage_report, what_if
 from team.schemas import MemberPublic
@@ -133,15 +133,18 @@ def _chart_data(report: CoverageReport) -> dict[str, object]:
 def history():
     """How the finish date moved: one row per day on which an input changed, each with what
     changed that day (the report's chart reads the same points as JSON)."""
-    points = forecast_history(session=get_session())
-    return render_template("reports/history.html", points=list(reversed(points)))
+    db = get_session()
+    points = forecast_history(session=db, days=DEFAULT_DAYS)
+    return render_template(
+        "reports/history.html", points=list(reversed(points)), total=change_days(session=db)
+    )
 
 
 @bp.route("/history.json")
 @allow(*TEAM_READERS)
 def history_json():
     """The points of the report's history chart (fetched by static/charts.js)."""
-    points = forecast_history(session=get_session())
+    points = forecast_history(session=get_session(), days=DEFAULT_DAYS)
     return {
         "days": [p.day.isoformat() for p in points],
         "finish": [p.finish_date.isoformat() if p.finish_date else None for p in points],

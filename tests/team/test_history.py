@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from team.history import forecast_history
+from team.history import change_days, forecast_history
 from team.models import InputChange, RatingChange, WorkItem
 from team.schemas import WorkItemUpdate
 from team.work import update_work_item
@@ -106,11 +106,27 @@ def test_history_over_the_api(api, make_member, make_work_item):
     make_member(name="Bo", levels={"research": 0, "engineering": 0, "data": 3})
     make_work_item(area="data", points=10)
     body = api("leadership").get("/api/v1/coverage/history").get_json()
+    assert body["total"] == 1
     (today,) = body["items"]
     assert today["date"] == datetime.now(UTC).date().isoformat()
     assert today["forecast_weeks"] == pytest.approx(2.0)
     assert today["finish_date"] is not None
     assert api("interviewer").get("/api/v1/coverage/history").status_code == 403
+    bad = api("admin").get("/api/v1/coverage/history?limit=0")
+    assert bad.status_code == 422 and "limit" in bad.get_json()["error"]["fields"]
+
+
+def test_only_the_last_days_asked_are_forecast(db, make_member, make_work_item):
+    """Each point is a forecast of its own: `days` keeps the newest, the replay stays whole."""
+    make_member(name="Ada", levels={"research": 3, "engineering": 0, "data": 0})
+    make_work_item(title="First", area="research", points=10)
+    _move_to(db, date(2026, 11, 2))
+    make_work_item(title="Second", area="research", points=5)
+    _move_to(db, date(2026, 11, 4))
+    (last,) = forecast_history(session=db, days=1)
+    assert last.day == date(2026, 11, 4)
+    assert last.forecast_weeks == pytest.approx(3.0)  # both items: the first day's replayed
+    assert change_days(session=db) == 2
 
 
 def test_the_history_page_lists_what_changed_each_day(client, as_role, make_member, make_work_item):
