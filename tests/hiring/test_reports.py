@@ -83,6 +83,26 @@ def test_what_if_adds_a_person_and_saves_nothing(client, as_role, db, small_team
     assert db.exec(select(func.count()).select_from(Member)).one() == before
 
 
+def test_what_if_from_a_start_date_ramps_up_and_takes_a_mentors_time(
+    client, as_role, db, small_team
+):
+    """Grace from the plan start at full speed saves 1 week (above); from a start date she is
+    a newcomer: 25% speed in her first week and a fifth of Ada's time to show her around.
+    Ada alone does 5 - 1 = 4 points, Grace 5 x 0.25 = 1.25: 5.25 of 10 points in week 0;
+    week 1: Ada 4 and Grace 5 x 0.3125 = 1.5625, so the last 4.75 take 4.75 / 5.5625 of it."""
+    update_settings(session=db, plan_start=date(2027, 3, 1))
+    as_role("hiring_manager")
+    html = client.get(
+        "/reports/coverage?what_if=1&name=Grace&fte=1&level_research=3"
+        "&level_engineering=1&level_data=1&start=2027-03-01"
+    ).get_data(as_text=True)
+    saved = 2 - (1 + 4.75 / 5.5625)
+    assert f"This would save <strong>{saved:.1f} weeks</strong>" in html
+    bad = client.get("/reports/coverage?what_if=1&level_research=3&start=2027-02-30")
+    assert bad.status_code == 400
+    assert "Not a valid date value." in bad.get_data(as_text=True)
+
+
 def test_what_if_removing_the_only_researcher_makes_the_work_unfinishable(
     client, as_role, small_team
 ):
