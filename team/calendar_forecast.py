@@ -26,6 +26,7 @@ from team.calendar import (
     Person,
     capacities,
     mentor_load,
+    mentor_of,
     onboarding_loads,
     own_capacities,
     own_capacity,
@@ -114,11 +115,10 @@ def forecast_team(
         for p, plan in enumerate(plans)
     )
     if not math.isfinite(base):
-        reachable = {
-            a: sum(v[a] * float(row.sum()) for v, row in zip(speeds, capacity, strict=True))
-            for a in areas
-        }
-        unstaffed = next((a for a in areas if demand[a] > 0 and reachable[a] <= 0), None)
+        # MODEL.md: the first area with demand that no one can work in (no speed there); none
+        # when only the horizon is to blame.
+        staffed = {a: any(v[a] > 0 for v in speeds) for a in areas}
+        unstaffed = next((a for a in areas if demand[a] > 0 and not staffed[a]), None)
         unknown = tuple(SharedPressure(a, None, None) for a in areas)
         return TeamForecast(base, shares, unknown, unstaffed, capacity, own)
     rows = tuple(
@@ -298,9 +298,11 @@ def shares_with(
 
 def weeks_saved(team_weeks: float, weeks_with_extra: float) -> float | None:
     """`T(team) - T(team + candidate)`, which can be negative in calendar time (a late start
-    costs their mentor more than they add); None where the team alone never finishes.
-    Differences within the solver's noise read 0."""
-    if not math.isfinite(team_weeks):
+    costs their mentor more than they add); None where the team alone never finishes, and
+    where with them it never would within the horizon (their mentor's time pushes it past:
+    no number of weeks says that, and JSON has no infinity). Differences within the solver's
+    noise read 0."""
+    if not (math.isfinite(team_weeks) and math.isfinite(weeks_with_extra)):
         return None
     saved = team_weeks - weeks_with_extra
     return 0.0 if abs(saved) < WEEKS_EPSILON else saved
@@ -382,8 +384,15 @@ def key_people(
         return tuple(KeyPerson(member.id, 0.0) for member in team)
     merged = _Merged(team, demand, calendar, velocities)
     weeks = calendar.horizon_weeks
-    loads = onboarding_loads(team, calendar, areas, weeks)
-    entangled = {i for i, p in enumerate(team) if p.start is not None or loads[i].any()}
+    # Newcomers and whoever mentors one (even a mentor away then, whose load is 0): without
+    # them, who mentors whom can change.
+    entangled = {i for i, p in enumerate(team) if p.start is not None}
+    if calendar.mentoring_fte > 0 and calendar.mentoring_weeks > 0:
+        ranked = ranked_mentors(team, calendar, areas)
+        for i in list(entangled):
+            mentor = mentor_of(team[i], team, calendar, areas, ranked)
+            if mentor is not None:
+                entangled.add(next(k for k, p in enumerate(team) if p is mentor))
     model = None
     if forecast_module.highspy is not None:
         model = TimedModel(merged.groups, {a: demand[a] / points_per_week for a in busy}, busy)

@@ -119,7 +119,9 @@ def change_days(*, session: Session) -> int:
     if not records:
         return 0
     first = min(_utc(at) for at in records).date()
-    ratings = session.exec(select(col(RatingChange.changed_at))).all()
+    ratings = session.exec(
+        select(col(RatingChange.changed_at)).where(col(RatingChange.area_id).is_not(None))
+    ).all()
     return len({_utc(at).date() for at in [*records, *ratings] if _utc(at).date() >= first})
 
 
@@ -158,11 +160,16 @@ class HistoryPoint:
 class _Inputs:
     """Everything the forecast read, as it stood at some moment."""
 
-    states: dict[tuple[str, int | None], dict[str, Any]]
+    states: dict[str, dict[int | None, dict[str, Any]]]
     levels: dict[tuple[int, int], int]
 
     def of(self, kind: str) -> dict[int | None, dict[str, Any]]:
-        return {subject: s for (k, subject), s in self.states.items() if k == kind}
+        """The records of one kind, by subject (not a copy: read only)."""
+        return self.states.get(kind, {})
+
+    def copy(self) -> _Inputs:
+        """A snapshot: states are replaced, never changed in place, so shallow copies do."""
+        return _Inputs({k: dict(v) for k, v in self.states.items()}, dict(self.levels))
 
 
 # Each point is a forecast of its own: a page asks for the most recent days only.
@@ -173,31 +180,36 @@ def forecast_history(*, session: Session, days: int | None = None) -> list[Histo
     """One point per day (UTC) on which an input changed, oldest first, from the first
     recorded day (history begins with migration 0010); with `days`, the last that many
     (every record is still replayed, so those days' inputs are whole)."""
-    records = session.exec(
-        select(
-            InputChange.at, InputChange.kind, InputChange.subject_id, InputChange.state
+    # More columns than SQLModel's typed `select` takes, so Core selects.
+    connection = session.connection()
+    records = connection.execute(
+        sa_select(
+            col(InputChange.at),
+            col(InputChange.kind),
+            col(InputChange.subject_id),
+            col(InputChange.state),
+            col(InputChange.id),
         ).order_by(col(InputChange.at), col(InputChange.id))
     ).all()
     if not records:
         return []
-    # Five columns: more than SQLModel's typed `select` takes, so a Core select.
-    ratings = (
-        session.connection()
-        .execute(
-            sa_select(
-                col(RatingChange.changed_at),
-                col(RatingChange.member_id),
-                col(RatingChange.area_id),
-                col(RatingChange.old_level),
-                col(RatingChange.new_level),
-            )
-            .where(col(RatingChange.area_id).is_not(None))
-            .order_by(col(RatingChange.changed_at), col(RatingChange.id))
+    ratings = connection.execute(
+        sa_select(
+            col(RatingChange.changed_at),
+            col(RatingChange.member_id),
+            col(RatingChange.area_id),
+            col(RatingChange.old_level),
+            col(RatingChange.new_level),
+            col(RatingChange.id),
         )
-        .all()
+        .where(col(RatingChange.area_id).is_not(None))
+        .order_by(col(RatingChange.changed_at), col(RatingChange.id))
+    ).all()
+    areas = tuple(
+        session.exec(select(Area.id, Area.key).order_by(col(Area.position), col(Area.id))).all()
     )
-    areas = session.exec(select(Area.id, Area.key).order_by(col(Area.position), col(Area.id))).all()
     inputs = _Inputs({}, _levels_before(ratings, session))
+    where = str(connection.engine.url)
     events: list[tuple[datetime, int, tuple]] = [(r[0], 0, r) for r in records]
     events += [(r[0], 1, r) for r in ratings]
     events.sort(key=lambda e: (_utc(e[0]), e[1]))
@@ -208,13 +220,27 @@ def forecast_history(*, session: Session, days: int | None = None) -> list[Histo
     k = 0
     while k < len(events):
         day = _utc(events[k][0]).date()
-        before = _Inputs(dict(inputs.states), dict(inputs.levels))
+        before = inputs.copy() if day in shown else None
         while k < len(events) and _utc(events[k][0]).date() == day:
             _apply(inputs, events[k][1], events[k][2])
             k += 1
-        if day in shown:
-            points.append(_point(day, inputs, before, areas))
+        if before is not None:
+            # A day's point depends only on the records up to its end: the same records (by
+            # count, the last one's source, id and time) give the same point, so it is kept.
+            source, last = events[k - 1][1], events[k - 1][2]
+            key = (where, day, k, source, last[-1], _utc(last[0]), areas)
+            point = _POINTS.get(key)
+            if point is None:
+                if len(_POINTS) >= _POINTS_KEPT:
+                    _POINTS.clear()
+                point = _POINTS[key] = _point(day, inputs, before, areas)
+            points.append(point)
     return points
+
+
+# Points worked out before, in this process, by what they rest on (`forecast_history`).
+_POINTS: dict[tuple[object, ...], HistoryPoint] = {}
+_POINTS_KEPT = 20_000
 
 
 def _utc(at: datetime) -> datetime:
@@ -232,7 +258,7 @@ def _levels_before(ratings: Sequence[tuple], session: Session) -> dict[tuple[int
         ).all()
     }
     seen: set[tuple[int, int]] = set()
-    for _at, member_id, area_id, old, _new in ratings:
+    for _at, member_id, area_id, old, _new, _id in ratings:
         if (member_id, area_id) not in seen:
             seen.add((member_id, area_id))
             levels[(member_id, area_id)] = old or 0
@@ -241,13 +267,13 @@ def _levels_before(ratings: Sequence[tuple], session: Session) -> dict[tuple[int
 
 def _apply(inputs: _Inputs, source: int, record: tuple) -> None:
     if source == 0:
-        _at, kind, subject, state = record
+        _at, kind, subject, state, _id = record
         if state is None:
-            inputs.states.pop((kind, subject), None)
+            inputs.states.get(kind, {}).pop(subject, None)
         else:
-            inputs.states[(kind, subject)] = state
+            inputs.states.setdefault(kind, {})[subject] = state
     else:
-        _at, member_id, area_id, _old, new = record
+        _at, member_id, area_id, _old, new, _id = record
         inputs.levels[(member_id, area_id)] = new or 0
 
 
@@ -371,7 +397,7 @@ def _what_changed(before: _Inputs, after: _Inputs) -> Iterable[str]:
         yield f"{_count(levels, 'level')} changed"
     if before.of("settings") != after.of("settings") and before.of("settings"):
         yield "settings changed"
-    if before.of("holiday") != after.of("holiday") and before.states:
+    if before.of("holiday") != after.of("holiday") and any(before.states.values()):
         yield "holidays changed"
 
 

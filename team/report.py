@@ -27,7 +27,9 @@ from team.sizing import Quickest, TicketTime, days_for, quickest_by_area, ticket
 from team.timeline import current_calendar, people_of
 from team.work import open_demand, open_items
 
-WHAT_IF_ID = -1  # the hypothetical person's id in a what-if plan; real ids are positive
+# Hypothetical people's ids in a what-if: past every real id, so that a tie for mentor (the
+# lowest id) still goes to a real member.
+WHAT_IF_ID = 2**53
 
 
 @dataclass(frozen=True)
@@ -232,13 +234,13 @@ def _report(
     )
     people = people_of(team, session=session)
     people += [
-        Person(id=WHAT_IF_ID - n, fte=h.fte, levels=dict(h.levels), start=h.start)
+        Person(id=WHAT_IF_ID + n, fte=h.fte, levels=dict(h.levels), start=h.start)
         for n, h in enumerate(extra)
     ]
     demand = {row.key: row.demand_points for row in matrix.areas}
     result = forecast_team(people, demand, calendar, velocities, ppw)
     names = {m.id: (m.name, m.fte) for m in team}
-    names |= {WHAT_IF_ID - n: (h.name, h.fte) for n, h in enumerate(extra)}
+    names |= {WHAT_IF_ID + n: (h.name, h.fte) for n, h in enumerate(extra)}
     return CoverageReport(
         forecast_weeks=result.weeks,
         points_per_week=ppw,

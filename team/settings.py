@@ -14,6 +14,8 @@ from team.errors import InvalidInput
 from team.models import Holiday, Settings
 
 MIN_VELOCITY = 0.01
+# A plan start far enough from any date arithmetic's end (a horizon of 20 years after it).
+PLAN_START_YEARS = (1970, 2999)
 
 # Each calendar setting: its type and inclusive range (API.md, "Time, plan and decisions").
 CALENDAR_RANGES: dict[str, tuple[type, float, float]] = {
@@ -59,6 +61,10 @@ def calendar_problems(
     errors: dict[str, list[str]] = {}
     if plan_start is not None and plan_start.weekday() != 0:
         errors["plan_start"] = [f"must be a Monday ({plan_start:%A %d %B %Y} is not)"]
+    elif plan_start is not None:
+        first_year, last_year = PLAN_START_YEARS
+        if not first_year <= plan_start.year <= last_year:
+            errors["plan_start"] = [f"must be a Monday from {first_year} to {last_year}"]
     for name, value in calendar.items():
         kind, low, high = CALENDAR_RANGES[name]
         whole = kind is int and float(value).is_integer()

@@ -76,3 +76,18 @@ def test_without_ramp_up_mentoring_or_notice_a_hire_from_the_plan_start_is_the_t
     assert entry.forecast_weeks == pytest.approx(1.0)
     assert entry.weeks_saved == pytest.approx(1.0)
     assert entry.allocation == pytest.approx({"research": 1.0})
+
+
+def test_a_hire_whose_mentoring_pushes_the_work_past_the_horizon_saves_no_number_of_weeks():
+    """Ada finishes 49.5 points in 9.9 of the 10 weeks the horizon allows; a newcomer from
+    week 8 takes all her time (mentoring 1.0) and adds too little: with them it never lands.
+    No number of weeks says that (and JSON has no infinity): weeks saved are None."""
+    horizon = Calendar(MONDAY, mentoring_fte=1.0, horizon_weeks=10)
+    late = candidate(9, "Late", {"research": 1, "data": 1}, MONDAY + timedelta(days=56))
+    ranking = rank_candidates([ADA], {"research": 49.5, "data": 0.0}, [late], calendar=horizon)
+    assert ranking.forecast_weeks == pytest.approx(9.9)
+    (entry,) = ranking.entries
+    assert entry.forecast_weeks == float("inf")
+    assert entry.weeks_saved is None
+    assert entry.weeks_saved_low is None and entry.weeks_saved_high is None
+    assert entry.finish_date is None

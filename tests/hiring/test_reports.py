@@ -204,6 +204,7 @@ def test_the_calendar_settings_are_checked_saved_and_shown(db, post_admin_settin
 
     for bad, field in (
         ({"plan_start": "2027-01-05"}, "plan_start"),  # a Tuesday
+        ({"plan_start": "9999-12-27"}, "plan_start"),  # a Monday past every date's end
         ({"horizon_weeks": "0"}, "horizon_weeks"),
         ({"ramp_start": "1.5"}, "ramp_start"),
         ({"mentoring_weeks": "53"}, "mentoring_weeks"),

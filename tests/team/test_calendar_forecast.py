@@ -222,3 +222,32 @@ def test_key_people_are_the_team_without_each_forecast_afresh(team, calendar, de
             assert item.weeks is None
         else:
             assert item.weeks == pytest.approx(without - base, abs=1e-6)
+
+
+def test_a_mentor_away_while_they_mentor_is_still_the_mentor_for_key_people():
+    """A (research expert) is on leave through newcomer N's first weeks: still N's mentor,
+    with no time to give. Without A, B mentors N and loses time: the work lands later than
+    A's capacity alone says. Key people count that."""
+    calendar = Calendar(MONDAY, mentoring_fte=0.5)
+    a = Person(1, 1.0, {"research": 4}, absences=((MONDAY, MONDAY + timedelta(days=116)),))
+    b = Person(2, 1.0, {"research": 3})
+    n = Person(3, 1.0, {"research": 2}, start=MONDAY + timedelta(days=7))
+    demand = {"research": 60.0, "engineering": 0.0, "data": 0.0}
+    team = [a, b, n]
+    base = team_weeks(team, demand, calendar)
+    without_a = team_weeks([b, n], demand, calendar)
+    found = {k.member_id: k.weeks for k in key_people(team, demand, calendar)}
+    assert found[1] == pytest.approx(without_a - base, abs=1e-6)
+
+
+def test_infinite_only_because_of_the_horizon_names_no_weakest_area():
+    """Everyone can work in research, but not enough within two weeks: no area is to blame."""
+    calendar = Calendar(MONDAY, horizon_weeks=2)
+    team = [Person(1, 1.0, {"research": 3}, start=MONDAY + timedelta(days=21))]
+    found = forecast_team(team, {"research": 10.0, "engineering": 0.0, "data": 0.0}, calendar)
+    assert math.isinf(found.weeks)
+    assert found.weakest_area is None
+    nobody = forecast_team(
+        [], {"research": 10.0, "engineering": 0.0, "data": 0.0}, Calendar(MONDAY)
+    )
+    assert nobody.weakest_area == "research"

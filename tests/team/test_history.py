@@ -129,12 +129,21 @@ def test_only_the_last_days_asked_are_forecast(db, make_member, make_work_item):
     assert change_days(session=db) == 2
 
 
-def test_the_history_page_lists_what_changed_each_day(client, as_role, make_member, make_work_item):
-    make_member(name="Cy <b>", levels={"research": 3})
-    make_work_item(title="Ship it", area="research", points=5)
-    as_role("leadership")
-    html = client.get("/reports/history").get_data(as_text=True)
-    assert "joined the team: Cy &lt;b&gt;" in html
-    assert "1 item added (5 points): Ship it" in html
-    data = client.get("/reports/history.json").get_json()
-    assert len(data["days"]) == len(data["finish"]) == len(data["changes"]) == 1
+def test_a_skill_rating_alone_makes_no_day_of_history(db, make_member):
+    """Skills do not move the forecast: a day with only a skill changed is no point."""
+    from team.areas import create_skill
+    from team.members import update_member
+    from team.schemas import MemberUpdate
+
+    create_skill("research", "modeling", "Modeling", session=db)
+    db.commit()
+    ada = make_member(name="Ada", levels={"research": 3, "engineering": 0, "data": 0})
+    _move_to(db, date(2026, 11, 2))
+    update_member(ada.id, MemberUpdate(skills={"modeling": 3}), session=db)
+    db.commit()
+    skill_changes = db.exec(
+        select(RatingChange).where(col(RatingChange.skill_id).is_not(None))
+    ).all()
+    assert len(skill_changes) == 1  # today's, a day with nothing else
+    assert [p.day for p in forecast_history(session=db)] == [date(2026, 11, 2)]
+    assert change_days(session=db) == 1

@@ -101,6 +101,7 @@ def test_admin_changes_settings_and_coverage_follows(api, two_people):
         ({"velocity": {"1": -1}}, "velocity.1"),
         ({"id": 2}, "id"),
         ({"plan_start": "2027-01-06"}, "plan_start"),  # a Wednesday
+        ({"plan_start": "1900-01-01"}, "plan_start"),  # a Monday, long before anyone planned
         ({"plan_start": "next monday"}, "plan_start"),
         ({"horizon_weeks": 0}, "horizon_weeks"),
         ({"horizon_weeks": 1041}, "horizon_weeks"),
