@@ -203,7 +203,14 @@ def key_people_report(*, session: Session) -> tuple[KeyPersonRow, ...]:
         settings.points_per_week,
     )
     names = {m.id: m.name for m in team}
-    rows = [KeyPersonRow(k.member_id, names[k.member_id], k.weeks) for k in found]
+    rows = [
+        KeyPersonRow(
+            k.member_id,
+            names[k.member_id],
+            0.0 if k.weeks is not None and abs(k.weeks) < 1e-9 else k.weeks,  # solver noise
+        )
+        for k in found
+    ]
     rows.sort(key=lambda r: (r.weeks is not None, -(r.weeks or 0.0), r.name.casefold(), r.name))
     return tuple(rows)
 

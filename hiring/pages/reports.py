@@ -19,7 +19,14 @@ from team.areas import list_areas
 from team.csvio import encode_download, number, write_table
 from team.history import DEFAULT_DAYS, change_days, forecast_history
 from team.models import Area
-from team.report import CoverageReport, Hypothetical, counted_members, coverage_report, what_if
+from team.report import (
+    CoverageReport,
+    Hypothetical,
+    counted_members,
+    coverage_report,
+    key_people_report,
+    what_if,
+)
 from team.schemas import MemberPublic
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -137,6 +144,18 @@ def history():
     points = forecast_history(session=db, days=DEFAULT_DAYS)
     return render_template(
         "reports/history.html", points=list(reversed(points)), total=change_days(session=db)
+    )
+
+
+@bp.route("/key-people")
+@allow(*TEAM_READERS)
+def key_people():
+    """How much later the work would land without each member, most missed first (a forecast
+    per member, so a page of its own rather than a part of the report)."""
+    db = get_session()
+    report = coverage_report(session=db)
+    return render_template(
+        "reports/key_people.html", rows=key_people_report(session=db), report=report
     )
 
 

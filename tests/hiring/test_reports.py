@@ -234,3 +234,28 @@ def test_the_calendar_settings_are_checked_saved_and_shown(db, post_admin_settin
     assert [d.isoformat() for d in holidays(session=db)] == ["2027-01-01", "2027-12-24"]
     page = client.get("/admin/settings/").get_data(as_text=True)
     assert "2027-01-01\n2027-12-24</textarea>" in page and 'value="2027-01-04"' in page
+
+
+def test_key_people_page_says_how_much_later_the_work_would_land(
+    client, as_role, make_member, make_work_item, make_user, client_for
+):
+    """Together: Ada researches at 5 a week, Bo does the 5 data points (1 week) then helps at
+    0.5: 5T + 0.5(T - 1) = 10, T = 10.5 / 5.5 = 1.909 weeks. Without Bo, Ada also does data at
+    0.5 a week: 2 + 10 = 12 weeks, 10.1 later. Without Ada, Bo does research at 0.5 a week
+    after data: 1 + 20 = 21 weeks, 19.1 later."""
+    make_member(name="Ada <i>", levels={"research": 3, "engineering": 0, "data": 0})
+    make_member(name="Bo", levels={"research": 0, "engineering": 0, "data": 3})
+    make_work_item(area="research", points=10)
+    make_work_item(area="data", points=5)
+    as_role("leadership")
+    coverage = client.get("/reports/coverage").get_data(as_text=True)
+    assert 'href="/reports/key-people"' in coverage
+    page = client.get("/reports/key-people")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    rows = html[html.index('id="key-people"') :]
+    assert rows.index("Ada &lt;i&gt;") < rows.index("Bo")  # the most missed first
+    assert "<strong>19.1 weeks later</strong>" in rows
+    assert "<strong>10.1 weeks later</strong>" in rows
+    interviewer = client_for(make_user("interviewer"))
+    assert interviewer.get("/reports/key-people").status_code == 403
