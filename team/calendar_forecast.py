@@ -39,6 +39,7 @@ from team.forecast import (
     DEFAULT_VELOCITIES,
     WEEKS_EPSILON,
     TimedModel,
+    capacity_up_to,
     forecast_in_time,
     merge_by_speed,
     plan_at,
@@ -109,7 +110,7 @@ def forecast_team(
     speeds = _speeds(team, areas, velocities)
     base = forecast_in_time(speeds, capacity, demand, points_per_week).weeks
     plans = plan_at(speeds, capacity, demand, base, points_per_week)
-    up_to = _capacity_up_to(capacity, base)
+    up_to = capacity_up_to(capacity, base)
     shares = tuple(
         {a: t / up_to[p] for a, t in plan.items() if up_to[p] > 0 and t / up_to[p] > 1e-9}
         for p, plan in enumerate(plans)
@@ -132,14 +133,6 @@ def forecast_team(
 
 def _share(weeks: float | None, of: float) -> float | None:
     return None if weeks is None or of == 0 else weeks / of
-
-
-def _capacity_up_to(capacity: np.ndarray, weeks: float) -> np.ndarray:
-    """`C[p](t)` for every person at t = `weeks` (0 where t is 0 or infinite)."""
-    if not (0 < weeks < math.inf):
-        return np.zeros(capacity.shape[0])
-    whole = min(int(weeks), capacity.shape[1] - 1)
-    return capacity[:, :whole].sum(axis=1) + (weeks - whole) * capacity[:, whole]
 
 
 def _speeds(
@@ -241,28 +234,26 @@ def with_each(
     busy = [a for a in merged.areas if demand[a] > 0]
     if not busy:
         return tuple(0.0 for _ in extras)
-    solved: dict[tuple[object, ...], float] = {}
-    result = []
     if forecast_module.highspy is None:  # looked up now, so tests can take it away
         near = forecast_in_time(merged.groups, merged.rows, demand, points_per_week).weeks
-        for extra in extras:
-            key = _key(extra, merged.areas)
-            if key not in solved:
-                speeds, capacity = merged.with_extra(extra)
-                solved[key] = forecast_in_time(
-                    speeds, capacity, demand, points_per_week, near=near
-                ).weeks
-            result.append(solved[key])
-        return tuple(result)
-    # One warm model for every extra: a new extra changes their speeds and the capacities.
-    model = TimedModel(merged.groups, {a: demand[a] / points_per_week for a in busy}, busy)
-    near = model.least_t(merged.rows)
+
+        def least_t(speeds: list[dict[str, float]], capacity: np.ndarray) -> float:
+            return forecast_in_time(speeds, capacity, demand, points_per_week, near=near).weeks
+
+    else:  # one warm model for every extra: a new extra changes their speeds and capacities
+        model = TimedModel(merged.groups, {a: demand[a] / points_per_week for a in busy}, busy)
+        near = model.least_t(merged.rows)
+
+        def least_t(speeds: list[dict[str, float]], capacity: np.ndarray) -> float:
+            model.set_extra(speeds[-1])
+            return model.least_t(capacity, near)
+
+    solved: dict[tuple[object, ...], float] = {}
+    result = []
     for extra in extras:
         key = _key(extra, merged.areas)
         if key not in solved:
-            speeds, capacity = merged.with_extra(extra)
-            model.set_extra(speeds[-1])
-            solved[key] = model.least_t(capacity, near)
+            solved[key] = least_t(*merged.with_extra(extra))
         result.append(solved[key])
     return tuple(result)
 
@@ -289,7 +280,7 @@ def shares_with(
             if merged is not None and 0 < at < math.inf:
                 speeds, capacity = merged.with_extra(extra)
                 plan = plan_at(speeds, capacity, demand, at, points_per_week)[-1]
-                own = _capacity_up_to(capacity[-1:], at)[0]
+                own = capacity_up_to(capacity[-1:], at)[0]
                 if own > 0:
                     solved[key] = {a: t / own for a, t in plan.items() if t / own > 1e-9}
         result.append(solved[key])

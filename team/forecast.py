@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
@@ -56,6 +57,7 @@ __all__ = [
     "forecast_in_time",
     "forecast_with_each",
     "TimedModel",
+    "capacity_up_to",
     "merge_by_speed",
     "plan_at",
     "pressures",
@@ -460,6 +462,16 @@ def _solve_each(
     return results
 
 
+def _warm_highs(lp: Any) -> Any:
+    """A silent HiGHS holding `lp`, with the forecast's tolerances: the models kept warm."""
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    for name, tolerance in _HIGHS_OPTIONS.items():
+        highs.setOptionValue(name, tolerance)
+    highs.passModel(lp)
+    return highs
+
+
 class _ExtraModel:
     """One HiGHS model of the merged team plus one extra member whose speeds change per solve.
 
@@ -505,11 +517,7 @@ class _ExtraModel:
         lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
         lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(value)
-        self._highs = highspy.Highs()
-        self._highs.setOptionValue("output_flag", False)
-        for name, tolerance in _HIGHS_OPTIONS.items():
-            self._highs.setOptionValue(name, tolerance)
-        self._highs.passModel(lp)
+        self._highs = _warm_highs(lp)
         self._run()
         self._start = self._highs.getBasis()
 
@@ -694,11 +702,7 @@ class TimedModel:
         lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
         lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(value)
-        self._highs = highspy.Highs()
-        self._highs.setOptionValue("output_flag", False)
-        for name, tolerance in _HIGHS_OPTIONS.items():
-            self._highs.setOptionValue(name, tolerance)
-        self._highs.passModel(lp)
+        self._highs = _warm_highs(lp)
         self._capacity_rows = np.arange(k, rows, dtype=np.int32)
         self._extra = np.zeros(k)
         self._tau_column = np.zeros(len(self._capacity_rows))
@@ -847,6 +851,15 @@ def _within_week(
     return float(min(max(result.x[0], 0.0), 1.0))
 
 
+def capacity_up_to(capacity: np.ndarray, weeks: float) -> np.ndarray:
+    """`C[p](t)` for every row at t = `weeks`: whole weeks, then the week t falls in, spread
+    evenly (0 where t is 0 or infinite)."""
+    if not (0 < weeks < math.inf):
+        return np.zeros(capacity.shape[0])
+    whole = min(int(weeks), capacity.shape[1] - 1)
+    return capacity[:, :whole].sum(axis=1) + (weeks - whole) * capacity[:, whole]
+
+
 def plan_at(
     speeds: Sequence[Mapping[str, float]],
     capacity: np.ndarray,
@@ -865,8 +878,7 @@ def plan_at(
         return [{} for _ in speeds]
     work = _weeks_of_work(demand, points_per_week)
     busy = [a for a, w in work.items() if w > 0]
-    whole = min(int(weeks), capacity.shape[1] - 1)
-    cumulative = capacity[:, :whole].sum(axis=1) + (weeks - whole) * capacity[:, whole]
+    cumulative = capacity_up_to(capacity, weeks)
     groups, rows = merge_by_speed(speeds, cumulative[:, None], busy)
     weeks_of = _fewest_weeks(groups, rows[:, 0], work, busy)
     keys = [tuple(v.get(a, 0.0) for a in busy) for v in speeds]
