@@ -153,6 +153,9 @@ class WorkItem(SQLModel, table=True):
     area_id: int = Field(foreign_key="area.id", index=True)
     points: float
     status: str = Field(default="planned", max_length=20, index=True)
+    # Who has it (MODEL.md, "The ticket plan"): an `in_progress` item stays with them; on a
+    # `planned` item it is a wish the plan weighs, not a binding choice.
+    assignee_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
@@ -178,3 +181,30 @@ class InputChange(SQLModel, table=True):
     kind: str = Field(max_length=20)
     subject_id: int | None = Field(default=None)
     state: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class PlanPublication(SQLModel, table=True):
+    """A ticket plan a hiring manager published (MODEL.md, "Published plan"): later plans are
+    shown against the latest one and prefer its assignments."""
+
+    __tablename__ = "plan_publication"
+
+    id: int | None = Field(default=None, primary_key=True)
+    published_at: datetime = Field(default_factory=utcnow, index=True)
+    published_by: str = Field(default="", max_length=254)
+    plan_start: date
+    finish_weeks: float | None = None
+    finish_date: date | None = None
+
+
+class PlanAssignment(SQLModel, table=True):
+    """One item of a published plan: who had it and when it was to finish. `work_item_id` is
+    not a foreign key, so that deleting an item later keeps the publication readable."""
+
+    __tablename__ = "plan_assignment"
+
+    publication_id: int = Field(foreign_key="plan_publication.id", primary_key=True)
+    work_item_id: int = Field(primary_key=True)
+    member_id: int
+    finish_weeks: float | None = None
+    finish_date: date | None = None
