@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     from hiring.pages.candidates import bp as candidates_bp
     from hiring.pages.imports import bp as imports_bp
     from hiring.pages.openings import bp as openings_bp
+    from hiring.pages.plan import bp as plan_bp
     from hiring.pages.ranking import bp as ranking_bp
     from hiring.pages.reports import bp as reports_bp
     from hiring.pages.settings import bp as settings_bp
@@ -72,6 +73,7 @@ def init_app(app: Flask) -> None:
         areas_bp,
         imports_bp,
         reports_bp,
+        plan_bp,
         settings_bp,
         openings_bp,
         candidates_bp,

@@ -1,10 +1,11 @@
 """Reading and writing the team's CSV files (API.md, "CSV"), without touching the database.
 
 Two formats: members (`name,email,title,fte,<area key>...,<skill key>...,start_date,end_date`)
-and work items (`title,area,points,status,skills`). Files are UTF-8 with or without a byte order
-mark. Exports are made to be opened in a spreadsheet, so every cell that a spreadsheet would run
-as a formula is neutralised with a leading apostrophe (OWASP, "CSV Injection"); reading takes
-that apostrophe off again, so an exported file imports back to the same data.
+and work items (`title,area,points,status,skills,assignee`). Files are UTF-8 with or without a
+byte order mark. Exports are made to be opened in a spreadsheet, so every cell that a
+spreadsheet would run as a formula is neutralised with a leading apostrophe (OWASP, "CSV
+Injection"); reading takes that apostrophe off again, so an exported file imports back to the
+same data.
 
 This module only turns text into cells and cells into text; which rows are valid and what they
 do to the team is decided in `team.imports`, with the schemas and services the forms and API use.
@@ -30,7 +31,8 @@ MEMBER_COLUMNS: tuple[str, ...] = ("name", "email", "title", "fte")
 # After the area and skill columns, so that files written before them still read the same.
 MEMBER_DATE_COLUMNS: tuple[str, ...] = ("start_date", "end_date")
 MEMBER_REQUIRED: tuple[str, ...] = ("name", "email")
-WORK_COLUMNS: tuple[str, ...] = ("title", "area", "points", "status", "skills")
+# `assignee` (a member's email) last, so that files written before it still read the same.
+WORK_COLUMNS: tuple[str, ...] = ("title", "area", "points", "status", "skills", "assignee")
 WORK_REQUIRED: tuple[str, ...] = ("title", "area", "points")
 # The fixed column names of both formats: no area or skill key may be one of them (team.areas),
 # or a header could not say whether a column is a level or a member's field.
@@ -261,6 +263,12 @@ def work_item_fields(row: CsvRow) -> dict[str, object]:
     return data
 
 
+def work_item_assignee(row: CsvRow) -> str:
+    """A work items row's assignee as written (trimmed; "" for none). Which member it names,
+    if any, is `team.assignees`' question: an unknown one does not make the row wrong."""
+    return row.cells.get("assignee", "")
+
+
 def number(value: float) -> str:
     """A number as a cell: 1 rather than 1.0, and every digit kept so that it reads back equal."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
@@ -303,9 +311,17 @@ def write_members(
 
 
 def write_work_items(items: Iterable[WorkItemPublic]) -> str:
-    """Work items in the import format, skills joined with `;`."""
+    """Work items in the import format, skills joined with `;`, the assignee's email last."""
     rows = (
-        [i.title, i.area, number(i.points), i.status, SKILL_SEPARATOR.join(i.skills)] for i in items
+        [
+            i.title,
+            i.area,
+            number(i.points),
+            i.status,
+            SKILL_SEPARATOR.join(i.skills),
+            i.assignee or "",
+        ]
+        for i in items
     )
     return write_table(WORK_COLUMNS, rows)
 

@@ -39,11 +39,19 @@ from team.models import (
     WorkItem,
 )
 
-__all__ = ["DEFAULT_DAYS", "HistoryPoint", "change_days", "forecast_history", "record_missing"]
+__all__ = [
+    "DEFAULT_DAYS",
+    "HistoryPoint",
+    "change_days",
+    "forecast_history",
+    "record_missing",
+    "time_changed_since",
+]
 
-# What each recorded kind keeps: the fields the forecast reads (and a name to say what changed).
+# What each recorded kind keeps: the fields the forecast reads (and a name to say what changed),
+# and a work item's assignee, which the ticket plan reads (MODEL.md, "The ticket plan").
 _FIELDS: dict[type, tuple[str, tuple[str, ...]]] = {
-    WorkItem: ("work_item", ("title", "area_id", "points", "status")),
+    WorkItem: ("work_item", ("title", "area_id", "points", "status", "assignee_id")),
     Member: ("member", ("name", "fte", "start_date", "end_date", "left_at")),
     Absence: ("absence", ("member_id", "start", "end", "note")),
     Holiday: ("holiday", ("day",)),
@@ -142,6 +150,62 @@ def record_missing(*, session: Session) -> int:
     if rows:
         session.connection().execute(insert(InputChange), rows)
     return len(rows)
+
+
+# What a member's time on the team rests on (besides their absences): a change to their name
+# or title is no change to their time.
+_TIME_FIELDS = ("fte", "start_date", "end_date", "left")
+_TIME_KINDS = ("member", "absence")
+# Subjects looked up per query (well under any database's limit on bound parameters).
+_CHUNK = 1000
+
+
+def time_changed_since(at: datetime, *, session: Session) -> set[int]:
+    """The ids of the members whose time on the team changed after `at` (as stored, e.g. a
+    published plan's `published_at`): their fte, start or end date, being marked as left, or
+    one of their absences added, moved or removed; a member added since counts too.
+
+    The state at `at` is compared with the state now, so a change undone since is no change.
+    Two queries, plus one per thousand records changed since (their states before `at`).
+    """
+    connection = session.connection()
+    after = connection.execute(
+        sa_select(col(InputChange.kind), col(InputChange.subject_id), col(InputChange.state))
+        .where(col(InputChange.kind).in_(_TIME_KINDS), col(InputChange.at) > at)
+        .order_by(col(InputChange.at), col(InputChange.id))
+    ).all()
+    now: dict[tuple[str, int | None], dict[str, Any] | None] = {}
+    for kind, subject, state in after:
+        now[(kind, subject)] = state
+    then: dict[tuple[str, int | None], dict[str, Any] | None] = {}
+    for kind in _TIME_KINDS:
+        subjects = sorted(s for k, s in now if k == kind and s is not None)
+        for start in range(0, len(subjects), _CHUNK):
+            for subject, state in connection.execute(
+                sa_select(col(InputChange.subject_id), col(InputChange.state))
+                .where(
+                    col(InputChange.kind) == kind,
+                    col(InputChange.at) <= at,
+                    col(InputChange.subject_id).in_(subjects[start : start + _CHUNK]),
+                )
+                .order_by(col(InputChange.at), col(InputChange.id))
+            ):
+                then[(kind, subject)] = state
+    changed: set[int] = set()
+    for (kind, subject), state in now.items():
+        before = then.get((kind, subject))
+        if kind == "member":
+            if _time_of(before, _TIME_FIELDS) != _time_of(state, _TIME_FIELDS):
+                changed.add(subject or 0)
+            continue
+        fields = ("member_id", "start", "end")
+        if _time_of(before, fields) != _time_of(state, fields):
+            changed |= {s["member_id"] for s in (before, state) if s is not None}
+    return changed
+
+
+def _time_of(state: Mapping[str, Any] | None, fields: Sequence[str]) -> tuple[Any, ...] | None:
+    return None if state is None else tuple(state.get(name) for name in fields)
 
 
 @dataclass(frozen=True)
@@ -353,6 +417,12 @@ def _what_changed(before: _Inputs, after: _Inputs) -> Iterable[str]:
         and (old_items[i]["points"], old_items[i]["area_id"])
         != (new_items[i]["points"], new_items[i]["area_id"])
     ]
+    # Records from before assignees were kept have none, which reads as nobody.
+    reassigned = [
+        new_items[i]
+        for i in new_items
+        if i in old_items and old_items[i].get("assignee_id") != new_items[i].get("assignee_id")
+    ]
     for items, verb in (
         (added, "added"),
         (closed, "closed"),
@@ -364,6 +434,8 @@ def _what_changed(before: _Inputs, after: _Inputs) -> Iterable[str]:
             points = sum(float(i["points"]) for i in items)
             what = f"{_count(len(items), 'item')} {verb} ({points:g} points)"
             yield f"{what}: {_names(items, 'title')}"
+    if reassigned:
+        yield f"{_count(len(reassigned), 'item')} reassigned: {_names(reassigned, 'title')}"
     old_people, new_people = before.of("member"), after.of("member")
     joined = [new_people[i] for i in new_people if i not in old_people]
     left = [

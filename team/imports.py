@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from team import csvio
+from team import assignees, csvio
 from team.absences import absences_by_member, date_problems, stranded
 from team.areas import list_areas, list_skills
 from team.errors import Conflict, InvalidInput
@@ -36,7 +36,8 @@ class ImportRow:
     Members: name, email, title, fte, levels {area: level}, skills {skill: level}, start_date and
     end_date (date or None) as they will be, changes (list of "what: old → new"), changed (bool),
     left (bool). Work items: title, area, area_name, points, status, skills [key], note ("" or a
-    warning worth reading).
+    warning worth reading), assignee (email or None), assignee_name (or None) and
+    assignee_problem (None, or why the file's assignee is left empty: no such member, left).
     """
 
     line: int
@@ -51,12 +52,15 @@ class ImportResult:
     `created` and `updated` count what the file does (or would do); an update that changes nothing
     is listed in `rows` but not counted. With errors both are 0: nothing is, or would be, written.
     `errors` maps a file line (the header is line 1) to "column: what is wrong" messages.
+    `unknown_assignees` counts work item rows whose assignee names no member who may be given
+    work (`team.assignees`): those items are, or would be, imported with no assignee.
     """
 
     created: int
     updated: int
     rows: tuple[ImportRow, ...]
     errors: Mapping[int, tuple[str, ...]]
+    unknown_assignees: int = 0
 
     @property
     def ok(self) -> bool:
@@ -81,7 +85,10 @@ def _result(plans: Sequence[_Plan], errors: Mapping[int, Sequence[str]]) -> Impo
         return ImportResult(created=0, updated=0, rows=rows, errors=clean)
     created = sum(row.action == "create" for row in rows)
     updated = sum(row.action == "update" and bool(row.summary.get("changed")) for row in rows)
-    return ImportResult(created=created, updated=updated, rows=rows, errors={})
+    unknown = sum(bool(row.summary.get("assignee_problem")) for row in rows)
+    return ImportResult(
+        created=created, updated=updated, rows=rows, errors={}, unknown_assignees=unknown
+    )
 
 
 def _bounds(name: str) -> str | None:
@@ -348,9 +355,17 @@ def import_members(text: str, *, session: Session, actor: str, apply: bool) -> I
 
 
 def _plan_work_item(
-    row: csvio.CsvRow, area_names: Mapping[str, str], skills: set[str], planned: set[tuple]
+    row: csvio.CsvRow,
+    area_names: Mapping[str, str],
+    skills: set[str],
+    planned: set[tuple],
+    members: assignees.Roster,
 ) -> tuple[_Plan | None, list[str]]:
-    """Check one work items row: known area and skills, and a warning for a likely duplicate."""
+    """Check one work items row: known area and skills, and a warning for a likely duplicate.
+
+    An assignee who is no member, or who may not be given work, does not make the row wrong:
+    the item comes in with no assignee, and the summary says why (the file may come from a
+    tracker whose people are not all on the team)."""
     data = csvio.work_item_fields(row)
     model, problems = _validate(WorkItemCreate, data)
     area = str(data["area"]).strip().lower()
@@ -363,6 +378,11 @@ def _plan_work_item(
     note = ""
     if (model.title.lower(), model.area) in planned:
         note = f"a work item with this title is already in {area_names[model.area]}"
+    member, problem = None, None
+    if written := csvio.work_item_assignee(row):
+        member, problem = members.check(written)
+    if member is not None:
+        model = model.model_copy(update={"assignee": assignees.normalised(written)})
     summary = {
         "title": model.title,
         "area": model.area,
@@ -371,14 +391,19 @@ def _plan_work_item(
         "status": model.status,
         "skills": list(model.skills),
         "note": note,
+        "assignee": model.assignee,
+        "assignee_name": member.name if member is not None else None,
+        "assignee_problem": problem,
     }
     return _Plan(ImportRow(row.line, "create", summary), model), []
 
 
 def import_work_items(text: str, *, session: Session, apply: bool) -> ImportResult:
-    """Preview or import a work items file; every row adds a work item."""
+    """Preview or import a work items file; every row adds a work item (an assignee who may not
+    be given work is left empty and counted in `unknown_assignees`)."""
     area_names = {a.key: a.name for a in list_areas(session=session)}
     skills = {s.key for s in list_skills(session=session)}
+    members = assignees.roster(session=session)
     try:
         table = csvio.read_table(text, required=csvio.WORK_REQUIRED, known=csvio.WORK_COLUMNS)
     except csvio.CsvFileError as error:
@@ -388,7 +413,7 @@ def import_work_items(text: str, *, session: Session, apply: bool) -> ImportResu
     errors: dict[int, list[str]] = {line: list(m) for line, m in table.errors.items()}
     plans: list[_Plan] = []
     for row in table.rows:
-        plan, problems = _plan_work_item(row, area_names, skills, planned)
+        plan, problems = _plan_work_item(row, area_names, skills, planned, members)
         if plan is not None:
             plans.append(plan)
         errors[row.line] = problems
@@ -398,7 +423,7 @@ def import_work_items(text: str, *, session: Session, apply: bool) -> ImportResu
 
     def stage(plan: _Plan) -> None:
         """Add the row's work item."""
-        add_work_item(plan.data, session=session)  # type: ignore[arg-type]
+        add_work_item(plan.data, session=session, members=members)  # type: ignore[arg-type]
 
     return _result(plans, _stage(plans, stage, session=session))
 

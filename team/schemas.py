@@ -197,12 +197,43 @@ class AbsencePublic(BaseModel):
     note: str
 
 
+# A work item's assignee, named by the member's email, trimmed and lowercased. Which emails
+# name someone who may take work (a member, not left, not past their last day) is the rule of
+# team.assignees, which needs the database. Null clears the assignee (PATCH) or leaves the item
+# with nobody (POST), so the OpenAPI document offers null here, as for a member's dates.
+EMAIL_LENGTH = 254
+AssigneeEmail = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=EMAIL_LENGTH),
+    AfterValidator(_no_control_chars),
+]
+AssigneeOrNone = Annotated[
+    AssigneeEmail | None,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "email", "maxLength": EMAIL_LENGTH},
+                {"type": "null"},
+            ]
+        }
+    ),
+]
+# The work item fields that null clears (PATCH) or leaves empty (POST); every other field of a
+# work item body refuses null (hiring.api.inputs.json_body).
+WORK_ITEM_NULLABLE = ("assignee",)
+ASSIGNEE = (
+    "The email of the member who has it (a member still on the team, not past their last "
+    "working day); null: nobody."
+)
+
+
 class WorkItemCreate(_Input):
     title: ItemTitle
     area: Key
     points: Points
     status: str = "planned"
     skills: SkillKeys = []
+    assignee: AssigneeOrNone = Field(default=None, description=ASSIGNEE)
 
     _clean = field_validator("title")(_no_control_chars)
 
@@ -220,6 +251,8 @@ class WorkItemUpdate(_Input):
     points: Points | None = None
     status: str | None = None
     skills: SkillKeys | None = None
+    # Null clears the assignee; left out, it stays as it is (`model_fields_set` tells them apart).
+    assignee: AssigneeOrNone = Field(default=None, description=ASSIGNEE)
 
     _clean = field_validator("title")(_no_control_chars)
 
@@ -238,6 +271,9 @@ class WorkItemPublic(BaseModel):
     points: float
     status: str
     skills: list[str]
+    assignee: str | None = Field(
+        default=None, description="The email of the member who has it; null: nobody."
+    )
 
 
 class SkillPublic(BaseModel):

@@ -35,14 +35,16 @@ programme that minimises the moves, where the instance is small).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, vstack
 
-from team.calendar import Calendar, Person, capacities
+from team import forecast as forecast_module
+from team.calendar import Calendar, Person, capacities, own_capacity
 from team.forecast import (
     DEFAULT_POINTS_PER_WEEK,
     DEFAULT_VELOCITIES,
@@ -66,10 +68,20 @@ __all__ = [
 STABLE_WITHIN = 0.02
 # Times closer than this are the same time (weeks).
 EPSILON = 1e-9
+# Sums of personal sizes differ by float noise with the order they are added in: a load
+# within this of a capacity fits it (else a member whose last item ends on their last day
+# would never finish).
+NOISE = 1e-11
 # The exact programme is tried while it has at most this many item-member pairs to choose
 # from, and searches at most this many branch-and-bound nodes (a count: deterministic).
-EXACT_PAIRS = 240
-EXACT_NODES = 20_000
+EXACT_PAIRS = 120
+EXACT_NODES = 5_000
+# A stuck repair's re-plan of a few members: enough nodes to find a plan, not to prove one.
+NEIGHBOURHOOD_NODES = 50
+NEIGHBOURHOOD_SOLUTIONS = 5
+NEIGHBOURHOOD_GAP = 0.01  # of the items kept: a hair from the fewest moves, found in seconds
+# Simplex iterations any one programme may take in all (a count, so deterministic).
+MIP_ITERATIONS = 50_000
 # The improving search stops after this many moves and swaps per member and item.
 SEARCH_STEPS = 4
 
@@ -101,6 +113,7 @@ class PlannedTicket:
     pinned: bool = False
     flagged: bool = False
     moved: bool = False
+    flag_reason: str = ""  # "assignee_left" or "assignee_cannot_finish" when flagged
 
 
 @dataclass(frozen=True)
@@ -160,67 +173,144 @@ def personal_weeks(
 class _Clock:
     """Every member's capacity up to t, `C[p](t)`, and its inverses, for many members at once.
 
-    The rows of the cumulative capacity are laid end to end, each shifted past the one before,
-    so that one `np.searchsorted` answers a question for every member (a fix-up step undoes the
-    rounding the shift may cause at a week's edge)."""
+    Most of a team has no dates of their own: their capacity is their fte times the same
+    weekly shape (the holidays'), `C[p](t) = fte[p] * B(t)`, so one `np.searchsorted` on `B`
+    answers for all of them. The others' rows are laid end to end, each shifted past the one
+    before, so that one `np.searchsorted` answers for them too; a fix-up step undoes the
+    rounding the shift may cause at a week's edge."""
 
-    def __init__(self, capacity: np.ndarray):
+    def __init__(self, capacity: np.ndarray, shape: np.ndarray | None = None):
         self.rate = capacity
         members, weeks = capacity.shape
         self.weeks = weeks
+        self.members = members
         self.cum = np.concatenate([np.zeros((members, 1)), np.cumsum(capacity, axis=1)], axis=1)
         self.total = self.cum[:, -1]
-        self._step = float(self.total.max(initial=0.0)) + 1.0
-        self._offset = np.arange(members) * self._step
-        self._flat = (self.cum + self._offset[:, None]).ravel()
-
-    def _index(self, who: np.ndarray, load: np.ndarray, right: bool) -> np.ndarray:
-        """Per pair, the first whole week k with cum[k] >= load (> load when `right`)."""
-        side = "right" if right else "left"
-        base = who * (self.weeks + 1)
-        k = np.searchsorted(self._flat, load + self._offset[who], side=side) - base
-        k = np.clip(k, 0, self.weeks + 1)
-        for _ in range(2):  # undo the rounding of the shift, comparing unshifted values
-            at = np.minimum(k, self.weeks)
-            past = self.cum[who, at] > load if right else self.cum[who, at] >= load
-            too_early = (k <= self.weeks) & ~past
-            k = np.where(too_early, k + 1, k)
-            before = np.maximum(k - 1, 0)
-            prior = self.cum[who, before] > load if right else self.cum[who, before] >= load
-            too_late = (k >= 1) & (k <= self.weeks + 1) & prior & (k - 1 >= 0)
-            k = np.where(too_late & (k - 1 >= 0), k - 1, k)
-        return k
+        self.scale = np.ones(members)
+        self.plain = np.zeros(members, dtype=bool)
+        if shape is not None and members:
+            self.shape = shape
+            self.shape_cum = np.concatenate([[0.0], np.cumsum(shape)])
+            self._shape_list = self.shape_cum.tolist()
+            self._shape_rates = shape.tolist()
+            scale = capacity.max(axis=1, initial=0.0) / max(float(shape.max(initial=0.0)), 1e-300)
+            close = np.abs(capacity - scale[:, None] * shape[None, :]).max(axis=1, initial=0.0)
+            self.plain = (scale > 0) & (close <= 1e-12 * np.maximum(scale, 1.0))
+            self.scale = np.where(self.plain, scale, 1.0)
+        self.others = np.flatnonzero(~self.plain)
+        self._slot = np.full(members, -1, dtype=np.intp)
+        self._slot[self.others] = np.arange(len(self.others))
+        cum = self.cum[self.others]
+        self._step = float(cum[:, -1].max(initial=0.0)) + 1.0
+        self._offset = np.arange(len(self.others)) * self._step
+        self._flat = (cum + self._offset[:, None]).ravel()
 
     def finish(self, who: np.ndarray, load: np.ndarray) -> np.ndarray:
         """The least f >= 0 with `C[p](f) >= load` per pair (0 for no load; inf past the
         horizon or for an infinite load)."""
         who = np.asarray(who, dtype=np.intp)
-        load = np.asarray(load, dtype=float)
-        result = np.zeros(load.shape)
+        load = np.maximum(np.asarray(load, dtype=float) - NOISE, 0.0)
+        result = np.empty(load.shape)
+        plain = self.plain[who]
+        if plain.any():
+            result[plain] = self._plain_finish(load[plain] / self.scale[who[plain]])
+        if not plain.all():
+            rest = ~plain
+            result[rest] = self._row_finish(who[rest], load[rest])
+        return result
+
+    def _plain_finish(self, x: np.ndarray) -> np.ndarray:
+        cum, rate = self.shape_cum, self.shape
+        finite = np.isfinite(x)
+        safe = np.where(finite, x, 0.0)
+        k = np.searchsorted(cum, safe, side="left")
+        week = np.minimum(np.maximum(k - 1, 0), self.weeks - 1)
+        frac = (safe - cum[week]) / np.where(rate[week] > 0, rate[week], 1.0)
+        result = week + np.minimum(np.maximum(frac, 0.0), 1.0)
+        result[safe <= 0] = 0.0
+        result[(k > self.weeks) | ~finite] = math.inf
+        return result
+
+    def _row_finish(self, who: np.ndarray, load: np.ndarray) -> np.ndarray:
         finite = np.isfinite(load)
         safe = np.where(finite, load, 0.0)
         k = self._index(who, safe, right=False)
-        inside = finite & (safe > EPSILON * 1e-3) & (k >= 1) & (k <= self.weeks)
-        week = np.maximum(k - 1, 0)
-        rate = self.rate[who, np.minimum(week, self.weeks - 1)]
-        low = self.cum[who, week]
-        frac = np.divide(safe - low, rate, out=np.ones(load.shape), where=rate > 0)
-        result = np.where(inside, week + np.clip(frac, 0.0, 1.0), result)
-        result = np.where(~finite | (k > self.weeks), math.inf, result)
+        week = np.minimum(np.maximum(k - 1, 0), self.weeks - 1)
+        rate = self.rate[who, week]
+        frac = (safe - self.cum[who, week]) / np.where(rate > 0, rate, 1.0)
+        result = week + np.minimum(np.maximum(frac, 0.0), 1.0)
+        result[safe <= 0] = 0.0
+        result[(k > self.weeks) | ~finite] = math.inf
         return result
+
+    def _index(self, who: np.ndarray, load: np.ndarray, right: bool) -> np.ndarray:
+        """Per pair (members not plain), the first whole week k with cum[k] >= load (> load
+        when `right`), weeks + 1 when there is none."""
+        slot = self._slot[who]
+        side = "right" if right else "left"
+        k = np.searchsorted(self._flat, load + self._offset[slot], side=side) - slot * (  # type: ignore[call-overload]
+            self.weeks + 1
+        )
+        k = np.minimum(np.maximum(k, 0), self.weeks + 1)
+        cum = self.cum
+        # the shifted search may stop a week early or late where load is at a week's edge
+        at = np.minimum(k, self.weeks)
+        early = (k <= self.weeks) & ~(cum[who, at] > load if right else cum[who, at] >= load)
+        k = k + early
+        before = np.maximum(k - 1, 0)
+        late = (k >= 1) & (cum[who, before] > load if right else cum[who, before] >= load)
+        return k - late
 
     def start(self, who: np.ndarray, load: np.ndarray) -> np.ndarray:
         """The latest s with `C[p](s) <= load` per pair: when work resumes after `load` full-
         time weeks are done (after an absence, at a start date); inf when it never does."""
         who = np.asarray(who, dtype=np.intp)
         load = np.asarray(load, dtype=float)
-        k = self._index(who, load, right=True)
-        week = np.maximum(k - 1, 0)
-        rate = self.rate[who, np.minimum(week, self.weeks - 1)]
-        low = self.cum[who, week]
-        frac = np.divide(load - low, rate, out=np.zeros(load.shape), where=rate > 0)
-        result = week + np.clip(frac, 0.0, 1.0)
-        return np.where(k > self.weeks, math.inf, result)
+        result = np.empty(load.shape)
+        plain = self.plain[who]
+        for mask in (plain, ~plain):
+            if not mask.any():
+                continue
+            # the week is found a hair later (a load equal to a week's capacity up to float
+            # noise starts after it), the time within it from the load itself
+            w, x = who[mask], load[mask]
+            if mask is plain:
+                scale = self.scale[w]
+                k = np.searchsorted(self.shape_cum, (x + NOISE) / scale, side="right")
+                week = np.minimum(np.maximum(k - 1, 0), self.weeks - 1)
+                rate, low = self.shape[week] * scale, self.shape_cum[week] * scale
+            else:
+                k = self._index(w, x + NOISE, right=True)
+                week = np.minimum(np.maximum(k - 1, 0), self.weeks - 1)
+                rate, low = self.rate[w, week], self.cum[w, week]
+            frac = (x - low) / np.where(rate > 0, rate, 1.0)
+            value = week + np.minimum(np.maximum(frac, 0.0), 1.0)
+            value[k > self.weeks] = math.inf
+            result[mask] = value
+        return result
+
+    def plain_finish_one(self, x: float) -> float:
+        """`_plain_finish` of one value, in plain Python (the greedy asks it 20,000 times)."""
+        x -= NOISE
+        if x <= 0:
+            return 0.0
+        cum = self._shape_list
+        k = bisect_left(cum, x)
+        if k > self.weeks or not math.isfinite(x):
+            return math.inf
+        week = k - 1
+        rate = self._shape_rates[week]
+        frac = (x - cum[week]) / rate if rate > 0 else 1.0
+        return week + min(max(frac, 0.0), 1.0)
+
+    def extended(self, who: np.ndarray, load: np.ndarray) -> np.ndarray:
+        """`finish`, carried on past the horizon as `weeks + 1 + load - total` (still growing
+        with the load), so that a search can move work off someone who cannot finish it."""
+        result = self.finish(who, load)
+        past = ~np.isfinite(result) & np.isfinite(load)
+        if past.any():
+            result[past] = self.weeks + 1 + load[past] - self.total[who[past]]
+        return result
 
     def finish_all(self, loads: np.ndarray) -> np.ndarray:
         """Each member's finish for a load each."""
@@ -229,6 +319,39 @@ class _Clock:
     def finish_one(self, member: int, load: float) -> float:
         """One member's finish."""
         return float(self.finish(np.array([member]), np.array([load]))[0])
+
+
+class _RowSet:
+    """A fixed set of members not on the common calendar, with their rows laid end to end, so
+    that their finishes for one load each are a handful of array operations."""
+
+    def __init__(self, clock: _Clock, members: np.ndarray):
+        self.members = members
+        self.weeks = clock.weeks
+        self.cum = clock.cum[members]
+        self.rate = clock.rate[members]
+        step = float(self.cum[:, -1].max(initial=0.0)) + 1.0
+        self.offset = np.arange(len(members)) * step
+        self.flat = (self.cum + self.offset[:, None]).ravel()
+        self.base = np.arange(len(members)) * (self.weeks + 1)
+        self.cum_flat = self.cum.ravel()
+        self.rate_flat = self.rate.ravel()
+        self.rate_base = np.arange(len(members)) * self.weeks
+
+    def finish(self, load: np.ndarray) -> np.ndarray:
+        """The least f with `C(f) >= load`, for each member of the set (load finite, > 0)."""
+        weeks, cum, base = self.weeks, self.cum_flat, self.base
+        load = np.maximum(load - NOISE, 0.0)
+        k = np.searchsorted(self.flat, load + self.offset) - base
+        np.minimum(k, weeks + 1, out=k)
+        k += (k <= weeks) & (cum.take(base + np.minimum(k, weeks)) < load)
+        k -= (k >= 1) & (cum.take(base + np.maximum(k - 1, 0)) >= load)
+        week = np.minimum(np.maximum(k - 1, 0), weeks - 1)
+        rate = self.rate_flat.take(self.rate_base + week)
+        frac = (load - cum.take(base + week)) / np.where(rate > 0, rate, 1.0)
+        result = week + np.minimum(np.maximum(frac, 0.0), 1.0)
+        result[k > weeks] = math.inf
+        return result
 
 
 @dataclass
@@ -241,6 +364,7 @@ class _Problem:
     area: np.ndarray  # per item: the area's index
     points: np.ndarray
     pinned: np.ndarray  # per item: member index, or -1
+    weeks: np.ndarray | None = None  # areas x members: the forecast's plan at T
 
     def sizes(self, item: int) -> np.ndarray:
         """The item's personal size for every member."""
@@ -286,7 +410,7 @@ def plan_tickets(
     index = {p.id: n for n, p in enumerate(team)}
     if capacity is None:
         capacity = capacities(team, calendar, list(areas), calendar.horizon_weeks)
-    clock = _Clock(capacity)
+    clock = _Clock(capacity, own_capacity(Person(0, 1.0), calendar, capacity.shape[1]))
     inverse = np.array(
         [
             [
@@ -316,6 +440,8 @@ def plan_tickets(
         points=np.array([t.points for t in kept], dtype=float),
         pinned=np.array([pin_of(t) for t in kept], dtype=np.intp),
     )
+    overdue = _unfinishable_pins(problem, kept)
+    problem.pinned[overdue] = -1
     demand = {a: 0.0 for a in areas}
     for t in kept:
         demand[t.area] += t.points
@@ -327,23 +453,23 @@ def plan_tickets(
     baseline = _greedy(problem, None)
     baseline_weeks = problem.finish(baseline)
     candidates = [baseline]
-    eligible = _eligible(speeds, capacity, demand, forecast, points_per_week, areas)
-    if eligible is not None:
-        candidates.append(_greedy(problem, eligible))
-    best = min(candidates, key=problem.finish)
-    best = _improve(problem, best)
+    weeks = _allocation(speeds, capacity, demand, forecast, points_per_week, areas)
+    problem.weeks = weeks
+    if weeks is not None:
+        candidates.append(_budgeted(problem, weeks))
+    best = min((_improve(problem, c) for c in candidates), key=problem.finish)
     fresh = problem.finish(best)
     # A plan that reaches the lower bound is optimal; otherwise small instances are solved.
     proven = fresh <= bound * (1 + EPSILON) + EPSILON
     method = "search"
     if not proven and _small(problem):
-        exact = _exact(problem, bound, fresh)
+        exact = _exact(problem, bound, fresh, best)
         if exact is not None:
             assign, proven = exact
             if problem.finish(assign) <= fresh + EPSILON:
                 best, fresh, method = assign, problem.finish(assign), "exact"
 
-    chosen, moved_from = best, np.full(len(kept), -1, dtype=np.intp)
+    chosen, moved_from = best, np.full(len(kept), -2, dtype=np.intp)
     if published:
         moved_from = np.array(
             [index.get(published.get(t.id, -1), -1) if t.id in published else -2 for t in kept],
@@ -351,7 +477,7 @@ def plan_tickets(
         )
         chosen = _stable(problem, best, fresh, moved_from)
 
-    items = _queues(problem, kept, team, chosen, moved_from, index)
+    items = _queues(problem, kept, team, chosen, moved_from, index, set(overdue.tolist()))
     moved = sum(1 for t in items if t.moved)
     return TicketPlan(
         items=items,
@@ -365,6 +491,28 @@ def plan_tickets(
         unplanned=tuple(unplanned),
         moved=moved,
     )
+
+
+def _unfinishable_pins(problem: _Problem, tickets: Sequence[Ticket]) -> np.ndarray:
+    """Pinned items their member cannot finish within the horizon (in their queue's order:
+    in-progress items first, by id): they are planned like any other and flagged, since a plan
+    that never finishes helps no one (a departure before the work is done, say)."""
+    pinned = np.flatnonzero(problem.pinned >= 0)
+    if len(pinned) == 0:
+        return pinned
+    order = sorted(
+        pinned.tolist(),
+        key=lambda i: (problem.pinned[i], not tickets[i].in_progress, tickets[i].id),
+    )
+    who = problem.pinned[order]
+    sizes = problem.points[order] * problem.inverse[problem.area[order], who]
+    done = np.zeros(len(order))
+    loads = np.zeros(problem.inverse.shape[1])
+    for k in range(len(order)):  # a running load per member
+        loads[who[k]] += sizes[k]
+        done[k] = loads[who[k]]
+    late = ~np.isfinite(problem.clock.finish(who, done))
+    return np.array(sorted(np.array(order)[late].tolist()), dtype=np.intp)
 
 
 def _speed(person: Person, area: str, velocities: Sequence[float], points_per_week: float) -> float:
@@ -413,9 +561,10 @@ def _plannable(
 
 
 def _item_bound(problem: _Problem) -> float:
-    """The longest of the items' least times alone on their fastest member."""
+    """The longest of the items' least times alone on their fastest member, and of the
+    members' times for the items pinned to them (in progress: they stay)."""
     members = problem.inverse.shape[1]
-    best = 0.0
+    best = float(problem.clock.finish_all(_pinned_load(problem)).max(initial=0.0))
     for a, q in {(int(a), float(q)) for a, q in zip(problem.area, problem.points, strict=True)}:
         alone = problem.clock.finish(np.arange(members), q * problem.inverse[a]).min()
         best = max(best, float(alone))
@@ -429,28 +578,79 @@ def _order(problem: _Problem) -> np.ndarray:
 
 
 def _greedy(problem: _Problem, eligible: np.ndarray | None) -> np.ndarray:
-    """Largest item first, each to the member who would finish it earliest; with `eligible`
-    (areas x members), only among the members the forecast puts in its area when any can."""
+    """Largest item first, each to the member who would finish it earliest (ties: the lower
+    index); with `eligible` (areas x members), only among the members the forecast puts in
+    its area while one of them can finish it within the horizon."""
     assign = problem.pinned.copy()
-    members = problem.inverse.shape[1]
     loads = _pinned_load(problem)
-    everyone = np.arange(members)
+    clock = problem.clock
+    choices = [_choices(problem, a, None) for a in range(problem.inverse.shape[0])]
+    narrow = (
+        choices
+        if eligible is None
+        else [_choices(problem, a, eligible[a]) for a in range(problem.inverse.shape[0])]
+    )
     for i in _order(problem).tolist():
-        sizes = problem.sizes(i)
-        finish = problem.clock.finish(everyone, loads + sizes)
-        if eligible is not None:
-            allowed = eligible[problem.area[i]] & np.isfinite(finish)
-            if allowed.any():
-                finish = np.where(allowed, finish, math.inf)
-        p = int(np.argmin(finish))
-        if not math.isfinite(finish[p]):  # past the horizon for everyone: the least overflow
-            p = int(np.argmin(loads + sizes - problem.clock.total))
+        a, q = int(problem.area[i]), float(problem.points[i])
+        p, when = _earliest(clock, loads, q, narrow[a])
+        if not math.isfinite(when) and eligible is not None:
+            p, when = _earliest(clock, loads, q, choices[a])
+        if not math.isfinite(when):  # past the horizon for everyone: the least overflow
+            sizes = problem.sizes(i)
+            p = int(np.argmin(loads + sizes - clock.total))
         assign[i] = p
-        loads[p] += sizes[p]
+        loads[p] += q * problem.inverse[a, p]
     return assign
 
 
-def _eligible(
+_Choices = tuple[np.ndarray, np.ndarray, np.ndarray, _RowSet, np.ndarray]
+
+
+def _choices(problem: _Problem, area: int, among: np.ndarray | None) -> _Choices:
+    """Who may take an item of `area` (who can work in it, `among` those when some are),
+    split into the members of the common calendar and the others, with their weeks per point
+    (the former also over their fte)."""
+    clock = problem.clock
+    inverse = problem.inverse[area]
+    can = np.isfinite(inverse)
+    if among is not None and (can & among).any():
+        can = can & among
+    plain = np.flatnonzero(can & clock.plain)
+    others = np.flatnonzero(can & ~clock.plain)
+    return plain, inverse[plain], clock.scale[plain], _RowSet(clock, others), inverse[others]
+
+
+def _earliest(
+    clock: _Clock, loads: np.ndarray, points: float, choices: _Choices
+) -> tuple[int, float]:
+    """The member (index) among `choices` who would finish an item of `points` earliest, and
+    when (inf when no one can within the horizon). Finishes within `EPSILON` tie, and a tie
+    goes to the member listed first, so that float noise never decides."""
+    plain, plain_inverse, scale, others, other_inverse = choices
+    best, when = -1, math.inf
+    if len(plain):
+        ratio = (loads[plain] + points * plain_inverse) / scale
+        low = float(ratio.min())
+        # the shape's slope is at most 1, so a finish within EPSILON is a ratio within it
+        near = np.flatnonzero(ratio <= low + EPSILON)
+        if len(near) == 1:
+            best, when = int(plain[near[0]]), clock.plain_finish_one(low - NOISE / scale[near[0]])
+        else:
+            finish = clock._plain_finish(np.maximum(ratio[near] - NOISE / scale[near], 0.0))
+            k = int(np.flatnonzero(finish <= finish.min() + EPSILON)[0])
+            best, when = int(plain[near[k]]), float(finish[k])
+    if len(others.members):
+        finish = others.finish(loads[others.members] + points * other_inverse)
+        least = float(finish.min())
+        if least <= when + EPSILON:
+            k = int(np.flatnonzero(finish <= least + EPSILON)[0])
+            q = int(others.members[k])
+            if least < when - EPSILON or q < best or best < 0:
+                best, when = q, float(finish[k])
+    return (best, when) if math.isfinite(when) else (-1, math.inf)
+
+
+def _allocation(
     speeds: Sequence[Mapping[str, float]],
     capacity: np.ndarray,
     demand: Mapping[str, float],
@@ -458,12 +658,58 @@ def _eligible(
     points_per_week: float,
     areas: Sequence[str],
 ) -> np.ndarray | None:
-    """Areas x members: who the forecast's plan at T (the one using the fewest weeks) puts in
-    each area; None where T is infinite."""
+    """Areas x members: the full-time weeks the forecast's plan at T (the one using the fewest
+    weeks) gives each member in each area; None where T is 0 or infinite."""
     if not (0 < forecast < math.inf):
         return None
     plans = plan_at(speeds, capacity, demand, forecast, points_per_week)
-    return np.array([[plan.get(a, 0.0) > EPSILON for plan in plans] for a in areas], dtype=bool)
+    return np.array([[plan.get(a, 0.0) for plan in plans] for a in areas], dtype=float)
+
+
+def _budgeted(problem: _Problem, weeks: np.ndarray, prefer: np.ndarray | None = None) -> np.ndarray:
+    """The forecast's plan rounded to whole items: each area's items, largest first, to the
+    member with the most of their weeks in that area left after taking it (the pinned items
+    first use their member's). It plays to strengths as the forecast does; the improving
+    search then evens out what rounding left over.
+
+    With `prefer` (a member index per item, -1 for none), an item first goes to that member
+    while they have its size left in its area: the published plan kept where the forecast
+    still has its member in that area."""
+    assign = problem.pinned.copy()
+    left = weeks.copy()
+    fixed = np.flatnonzero(assign >= 0)
+    np.subtract.at(
+        left,
+        (problem.area[fixed], assign[fixed]),
+        problem.points[fixed] * problem.inverse[problem.area[fixed], assign[fixed]],
+    )
+    usable = [
+        np.flatnonzero((weeks[a] > EPSILON) & np.isfinite(problem.inverse[a]))
+        for a in range(len(weeks))
+    ]
+    for a, members in enumerate(usable):
+        if len(members) == 0:
+            usable[a] = np.flatnonzero(np.isfinite(problem.inverse[a]))
+    order = _order(problem).tolist()
+    if prefer is not None:
+        for i in order:
+            a, p = int(problem.area[i]), int(prefer[i])
+            if p >= 0:
+                need = problem.points[i] * problem.inverse[a, p]
+                if left[a, p] >= need - EPSILON:
+                    assign[i] = p
+                    left[a, p] -= need
+    for i in order:
+        if assign[i] >= 0:
+            continue
+        a = int(problem.area[i])
+        members = usable[a]
+        after = left[a, members] - problem.points[i] * problem.inverse[a, members]
+        k = int(np.argmax(after))
+        p = int(members[k])
+        assign[i] = p
+        left[a, p] = after[k]
+    return assign
 
 
 def _improve(problem: _Problem, assign: np.ndarray) -> np.ndarray:
@@ -473,14 +719,12 @@ def _improve(problem: _Problem, assign: np.ndarray) -> np.ndarray:
     members = problem.inverse.shape[1]
     everyone = np.arange(members)
     loads = problem.loads(assign)
-    finish = clock.finish_all(loads)
+    finish = clock.extended(everyone, loads)
     free = problem.pinned < 0
     steps = SEARCH_STEPS * (members + len(assign))
     for _ in range(steps):
         p = int(np.argmax(finish))
         now = float(finish[p])
-        if not math.isfinite(now):
-            break
         mine = np.flatnonzero((assign == p) & free)
         if len(mine) == 0:
             break
@@ -492,8 +736,8 @@ def _improve(problem: _Problem, assign: np.ndarray) -> np.ndarray:
                 continue
             seen.add(key)
             sizes = problem.sizes(i)
-            after_p = clock.finish_one(p, loads[p] - sizes[p])
-            there = clock.finish(everyone, loads + sizes)
+            after_p = float(clock.extended(np.array([p]), np.array([loads[p] - sizes[p]]))[0])
+            there = clock.extended(everyone, loads + sizes)
             there[p] = math.inf
             q = int(np.argmin(there))
             value = max(after_p, float(there[q]))
@@ -503,18 +747,7 @@ def _improve(problem: _Problem, assign: np.ndarray) -> np.ndarray:
             best = _best_swap(problem, assign, loads, p, mine, now)
         if best is None:
             break
-        _, i, q, j = best
-        si = problem.sizes(i)
-        loads[p] -= si[p]
-        loads[q] += si[q]
-        assign[i] = q
-        if j >= 0:
-            sj = problem.sizes(j)
-            loads[q] -= sj[q]
-            loads[p] += sj[p]
-            assign[j] = p
-        loads[p] = max(loads[p], 0.0)
-        finish[[p, q]] = clock.finish(np.array([p, q]), loads[[p, q]])
+        _apply(problem, assign, loads, finish, p, best)
     return assign
 
 
@@ -551,8 +784,8 @@ def _best_swap(
         if not useful.any():
             continue
         at = np.flatnonzero(useful)
-        after_p = clock.finish(np.full(len(at), p), load_p[at])
-        after_q = clock.finish(q[at], load_q[at])
+        after_p = clock.extended(np.full(len(at), p), load_p[at])
+        after_q = clock.extended(q[at], load_q[at])
         value = np.maximum(after_p, after_q)
         k = int(np.argmin(value))
         if value[k] < now - EPSILON and (best is None or value[k] < best[0] - EPSILON):
@@ -561,9 +794,228 @@ def _best_swap(
 
 
 def _small(problem: _Problem) -> bool:
+    """Whether the whole-team programmes are small enough to solve: at most `EXACT_PAIRS`
+    (kind of item, member) pairs."""
+    kinds = _Kinds(problem, np.flatnonzero(problem.pinned < 0))
+    return int(np.isfinite(kinds.size).sum()) <= EXACT_PAIRS
+
+
+class _Kinds:
+    """Items grouped by area and points: within a kind every member takes the same time for
+    each, so a programme needs only how many of a kind each member takes (integer counts),
+    not which; `items[k]` are the kind's items in id order."""
+
+    def __init__(self, problem: _Problem, items: np.ndarray):
+        keys = list(zip(problem.area[items].tolist(), problem.points[items].tolist(), strict=True))
+        index: dict[tuple[int, float], int] = {}
+        of_item = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.intp)
+        self.items = [items[of_item == k] for k in range(len(index))]
+        self.count = np.array([len(group) for group in self.items], dtype=float)
+        areas = np.array([k[0] for k in index], dtype=np.intp)
+        points = np.array([k[1] for k in index], dtype=float)
+        self.size = points[:, None] * problem.inverse[areas]  # kinds x members
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def _count_programme(
+    kinds: _Kinds,
+    members: np.ndarray,
+    capacity: np.ndarray,
+    *,
+    during: np.ndarray | None = None,
+    kept: np.ndarray | None = None,
+    nodes: int,
+    improving: int | None = None,
+    gap: float = 0.0,
+) -> tuple[np.ndarray | None, str]:
+    """How many items of each kind each of `members` takes (kinds x members), with each
+    member's load within `capacity` (+ tau * `during`, tau in [0, 1] minimised, when given),
+    every item taken once; with `kept` (kinds x members: published items of the kind that
+    member had), the plan keeping the most of them. See `_mip` for the status."""
+    sizes = kinds.size[:, members]
+    pairs = np.argwhere(np.isfinite(sizes))  # (kind, member position)
+    n = len(pairs)
+    tau = during is not None
+    extra = len(pairs) if kept is not None else 0
+    width = n + extra + (1 if tau else 0)
+    once = coo_matrix((np.ones(n), (pairs[:, 0], np.arange(n))), shape=(len(kinds), width))
+    rows_l = pairs[:, 1].tolist()
+    cols_l = list(range(n))
+    vals = sizes[pairs[:, 0], pairs[:, 1]].tolist()
+    if tau:
+        rows_l += list(range(len(members)))
+        cols_l += [width - 1] * len(members)
+        vals += (-np.asarray(during)).tolist()
+    load = coo_matrix((vals, (rows_l, cols_l)), shape=(len(members), width))
+    rows = [
+        (once, kinds.count, kinds.count),
+        (load, np.full(len(members), -np.inf), capacity - NOISE),
+    ]
+    cost = np.zeros(width)
+    upper = np.concatenate([kinds.count[pairs[:, 0]], np.zeros(width - n)])
+    integer = np.zeros(width, dtype=bool)
+    integer[:n] = True
+    if kept is not None:
+        # z <= n and z <= kept: z counts the kept items; maximise them
+        link = coo_matrix(
+            (
+                np.concatenate([np.ones(n), -np.ones(n)]),
+                (np.tile(np.arange(n), 2), np.concatenate([n + np.arange(n), np.arange(n)])),
+            ),
+            shape=(n, width),
+        )
+        rows.append((link, np.full(n, -np.inf), np.zeros(n)))
+        upper[n : n + n] = kept[pairs[:, 0], pairs[:, 1]]
+        cost[n : n + n] = -1.0
+    if tau:
+        upper[width - 1] = 1.0
+        cost[width - 1] = 1.0
+    x, status = _mip(cost, rows, integer, upper, nodes, improving, gap)
+    if x is None:
+        return None, status
+    counts = np.zeros(sizes.shape)
+    counts[pairs[:, 0], pairs[:, 1]] = np.round(x[:n])
+    if tau:
+        counts = np.vstack([counts, np.full((1, counts.shape[1]), x[width - 1])])
+    return counts, status
+
+
+def _from_counts(
+    kinds: _Kinds, members: np.ndarray, counts: np.ndarray, assign: np.ndarray, prefer: np.ndarray
+) -> np.ndarray:
+    """Items for the counts: each member first keeps the items of the kind `prefer` gives
+    them, the rest go in id order to the members still owed some, in the team's order."""
+    result = assign.copy()
+    for k, group in enumerate(kinds.items):
+        owed = counts[k].astype(int).copy()
+        placed = np.zeros(len(group), dtype=bool)
+        for n, i in enumerate(group.tolist()):
+            hits = np.flatnonzero(members == prefer[i])
+            if len(hits) and owed[hits[0]] > 0:
+                result[i] = prefer[i]
+                owed[hits[0]] -= 1
+                placed[n] = True
+        slots = np.repeat(np.arange(len(members)), owed)
+        result[group[~placed]] = members[slots[: int((~placed).sum())]]
+    return result
+
+
+def _exact(
+    problem: _Problem, bound: float, upper: float, prefer: np.ndarray
+) -> tuple[np.ndarray, bool] | None:
+    """The least finish by mixed-integer programming over counts of each kind of item, week
+    by week from the bound (None when a programme stops at its limits before answering)."""
+    free = np.flatnonzero(problem.pinned < 0)
+    if len(free) == 0:
+        return problem.pinned.copy(), True
+    kinds = _Kinds(problem, free)
+    clock = problem.clock
+    members = np.arange(problem.inverse.shape[1])
+    pinned = _pinned_load(problem)
+    first = max(int(math.floor(bound)), 0)
+    last = min(int(math.ceil(upper)), clock.weeks) if math.isfinite(upper) else clock.weeks
+    for week in range(first, last):
+        counts, status = _count_programme(
+            kinds,
+            members,
+            clock.cum[:, week] - pinned,
+            during=clock.rate[:, week],
+            nodes=EXACT_NODES,
+        )
+        if status == "infeasible":  # the optimum is in a later week
+            continue
+        if counts is None:
+            return None
+        assign = _from_counts(kinds, members, counts[:-1], problem.pinned.copy(), prefer)
+        return assign, status == "optimal"
+    return None
+
+
+def _kept(
+    kinds: _Kinds, members: np.ndarray, published: np.ndarray, keep: np.ndarray
+) -> np.ndarray:
+    """Kinds x members: how many of the kind's items that member had in the published plan."""
+    kept = np.zeros((len(kinds), len(members)))
+    position = {m: n for n, m in enumerate(members.tolist())}
+    for k, group in enumerate(kinds.items):
+        for i in group[keep[group]].tolist():
+            n = position.get(int(published[i]))
+            if n is not None:
+                kept[k, n] += 1
+    return kept
+
+
+def _fewest_moves(
+    problem: _Problem, published: np.ndarray, keep: np.ndarray, allowed: float
+) -> np.ndarray | None:
+    """Exactly the fewest published items moved with every member finishing by `allowed`."""
+    free = np.flatnonzero(problem.pinned < 0)
+    if len(free) == 0:
+        return problem.pinned.copy()
+    kinds = _Kinds(problem, free)
+    members = np.arange(problem.inverse.shape[1])
+    capacity = _capacity_at(problem.clock, allowed) - _pinned_load(problem)
+    counts, _ = _count_programme(
+        kinds, members, capacity, kept=_kept(kinds, members, published, keep), nodes=EXACT_NODES
+    )
+    if counts is None:
+        return None
+    prefer = np.where(keep, published, -1)
+    return _from_counts(kinds, members, counts, problem.pinned.copy(), prefer)
+
+
+# The members a stuck repair re-plans exactly: those past the limit and the most free others.
+NEIGHBOURHOOD = (6, 12, 24)
+
+
+def _neighbourhood(
+    problem: _Problem,
+    assign: np.ndarray,
+    published: np.ndarray,
+    keep: np.ndarray,
+    allowed: float,
+) -> np.ndarray | None:
+    """Re-plan the items of the members who finish past `allowed` together with those of the
+    members with the most time left by then, exactly (the most published items kept, every
+    one of them done by `allowed`), by mixed-integer programming over counts of each kind of
+    item on that part of the team; None when there is no such re-plan there."""
+    clock = problem.clock
+    loads = problem.loads(assign)
+    finish = clock.extended(np.arange(len(loads)), loads)
+    over = np.flatnonzero(finish > allowed)
+    if len(over) == 0:
+        return assign
+    room = _capacity_at(clock, allowed) - loads
+    room[over] = -np.inf
     free = problem.pinned < 0
-    pairs = int(np.isfinite(problem.inverse[problem.area[free]]).sum())
-    return pairs <= EXACT_PAIRS
+    pinned = _pinned_load(problem)
+    prefer = np.where(keep, published, assign)
+    for width in NEIGHBOURHOOD:
+        others = np.argsort(-room, kind="stable")[:width]
+        members = np.unique(np.concatenate([over, others[np.isfinite(room[others])]]))
+        items = np.flatnonzero(np.isin(assign, members) & free)
+        if len(items) == 0:
+            return None
+        kinds = _Kinds(problem, items)
+        capacity = _capacity_at(clock, allowed)[members] - pinned[members]
+        counts, _ = _count_programme(
+            kinds,
+            members,
+            capacity,
+            kept=_kept(kinds, members, published, keep),
+            nodes=NEIGHBOURHOOD_NODES,
+            improving=NEIGHBOURHOOD_SOLUTIONS,
+            gap=NEIGHBOURHOOD_GAP,
+        )
+        if counts is not None:
+            fixed = _from_counts(kinds, members, counts, assign, prefer)
+            if problem.finish(fixed) <= allowed:
+                return fixed
+        if width >= len(loads):
+            break
+    return None
 
 
 def _pinned_load(problem: _Problem) -> np.ndarray:
@@ -578,75 +1030,6 @@ def _pinned_load(problem: _Problem) -> np.ndarray:
     return loads
 
 
-def _pairs(problem: _Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The free items' (item, member, size) choices, and the pinned load of each member."""
-    free = np.flatnonzero(problem.pinned < 0)
-    items, members = [], []
-    for i in free.tolist():
-        for p in np.flatnonzero(np.isfinite(problem.inverse[problem.area[i]])).tolist():
-            items.append(i)
-            members.append(p)
-    item = np.array(items, dtype=np.intp)
-    member = np.array(members, dtype=np.intp)
-    size = problem.points[item] * problem.inverse[problem.area[item], member]
-    return item, member, size, _pinned_load(problem)
-
-
-def _exact(problem: _Problem, bound: float, upper: float) -> tuple[np.ndarray, bool] | None:
-    """The least finish by mixed-integer programming, week by week from the bound (None when a
-    programme stops at its node limit before answering)."""
-    item, member, size, pinned_load = _pairs(problem)
-    free = np.flatnonzero(problem.pinned < 0)
-    if len(free) == 0:
-        return problem.pinned.copy(), True
-    members = problem.inverse.shape[1]
-    clock = problem.clock
-    n = len(item)
-    # rows: each free item once; each member's load within capacity
-    row_of_item = {i: r for r, i in enumerate(free.tolist())}
-    once = coo_matrix(
-        (np.ones(n), ([row_of_item[i] for i in item.tolist()], np.arange(n))),
-        shape=(len(free), n + 1),
-    )
-    first = max(int(math.floor(bound)), 0)
-    last = min(int(math.ceil(upper)), clock.weeks)
-    for week in range(first, last):
-        capacity_before = clock.cum[:, week] - pinned_load
-        during = clock.rate[:, week]
-        # load[p] - during[p] * tau <= capacity_before[p]
-        load = coo_matrix(
-            (
-                np.concatenate([size, -during]),
-                (
-                    np.concatenate([member, np.arange(members)]),
-                    np.concatenate([np.arange(n), np.full(members, n)]),
-                ),
-            ),
-            shape=(members, n + 1),
-        )
-        cost = np.zeros(n + 1)
-        cost[n] = 1.0
-        result = milp(
-            cost,
-            constraints=[
-                LinearConstraint(once, 1.0, 1.0),
-                LinearConstraint(load, -np.inf, capacity_before),
-            ],
-            integrality=np.concatenate([np.ones(n), [0.0]]),
-            bounds=Bounds(np.zeros(n + 1), np.ones(n + 1)),
-            options={"node_limit": EXACT_NODES, "mip_rel_gap": 0.0},
-        )
-        if result.status == 2:  # infeasible: the optimum is in a later week
-            continue
-        if result.x is None:
-            return None
-        assign = problem.pinned.copy()
-        chosen = result.x[:n] > 0.5
-        assign[item[chosen]] = member[chosen]
-        return assign, result.status == 0
-    return None
-
-
 def _stable(
     problem: _Problem, fresh: np.ndarray, fresh_weeks: float, published: np.ndarray
 ) -> np.ndarray:
@@ -659,9 +1042,22 @@ def _stable(
     free = problem.pinned < 0
     keep = free & (published >= 0)
     options = [fresh]
-    repaired = _repair(problem, published, keep, allowed)
-    if repaired is not None:
-        options.append(repaired)
+    starts = [_kept_then_greedy(problem, published, keep, allowed)]
+    if problem.weeks is not None:
+        # the forecast's plan with room up to `allowed`, the published items first
+        room = _capacity_at(problem.clock, allowed) / np.maximum(problem.weeks.sum(axis=0), EPSILON)
+        prefer = np.where(keep, published, -1)
+        starts.append(_budgeted(problem, problem.weeks * np.maximum(room, 1.0), prefer))
+    for start in starts:
+        if start is not None:
+            repaired, done = _repair(problem, start, published, keep, allowed)
+            if not done:  # stuck: re-plan a few members exactly, else walk to the fresh plan
+                fixed = _neighbourhood(problem, repaired, published, keep, allowed)
+                if fixed is not None:
+                    repaired = fixed
+                else:
+                    repaired = _relink(problem, repaired, fresh, published, keep, allowed)
+            options.append(_restore(problem, repaired, published, keep, allowed))
     if _small(problem):
         exact = _fewest_moves(problem, published, keep, allowed)
         if exact is not None:
@@ -674,16 +1070,17 @@ def _stable(
     return min(fine, key=lambda a: (moves(a), problem.finish(a)))
 
 
-def _repair(
+def _kept_then_greedy(
     problem: _Problem, published: np.ndarray, keep: np.ndarray, allowed: float
 ) -> np.ndarray | None:
-    """Start from the published assignments, place the rest greedily, then move items off
-    whoever finishes past `allowed`, items already moved or new first, then the largest."""
+    """The published assignments kept, the rest placed largest first on whoever takes the
+    least time for it among those who still finish by `allowed` (where it costs the team the
+    least), else where it finishes earliest (None when something cannot be finished within
+    the horizon)."""
     clock = problem.clock
-    members = problem.inverse.shape[1]
-    everyone = np.arange(members)
+    everyone = np.arange(problem.inverse.shape[1])
     assign = np.where(keep, published, problem.pinned)
-    loads = np.zeros(members)
+    loads = problem.loads(np.where(assign >= 0, assign, 0)) * 0.0
     placed = np.flatnonzero(assign >= 0)
     np.add.at(
         loads,
@@ -695,77 +1092,299 @@ def _repair(
     for i in rest.tolist():
         sizes = problem.sizes(i)
         finish = clock.finish(everyone, loads + sizes)
-        p = int(np.argmin(finish))
+        fits = np.flatnonzero(finish <= allowed)
+        if len(fits):
+            p = int(fits[np.lexsort((fits, finish[fits], sizes[fits]))[0]])
+        else:
+            p = int(np.argmin(finish))
         if not math.isfinite(finish[p]):
             return None
         assign[i] = p
         loads[p] += sizes[p]
-    finish = clock.finish_all(loads)
+    return assign
+
+
+def _repair(
+    problem: _Problem,
+    start: np.ndarray,
+    published: np.ndarray,
+    keep: np.ndarray,
+    allowed: float,
+) -> tuple[np.ndarray, bool]:
+    """From `start`, move items off whoever finishes past `allowed`: items already moved or
+    new first, then the largest; and whether every member then finishes by `allowed` (False:
+    it got stuck, and this is where)."""
+    clock = problem.clock
+    members = problem.inverse.shape[1]
+    everyone = np.arange(members)
+    assign = start.copy()
+    loads = problem.loads(assign)
+    finish = clock.extended(everyone, loads)
     free = problem.pinned < 0
     for _ in range(SEARCH_STEPS * (members + len(assign))):
         p = int(np.argmax(finish))
-        if finish[p] <= allowed:
-            return assign
+        now = float(finish[p])
+        if now <= allowed:
+            return assign, True
         mine = np.flatnonzero((assign == p) & free)
         if len(mine) == 0:
-            return None
-        # items that cost no move first (new, or moved already), then the largest
+            return assign, False
+        # a move that lands within `allowed`: items that cost no move first (new, or moved
+        # already), then the largest; else the best swap, else the move that most lowers the
+        # later of the two finishes (the other member is repaired in turn)
         kept_here = keep[mine] & (published[mine] == p)
         order = mine[
             np.lexsort(
                 (mine, -problem.points[mine] * problem.inverse[problem.area[mine], p], kept_here)
             )
         ]
-        done = False
+        step: tuple[float, int, int, int] | None = None
+        fallback: tuple[float, int, int, int] | None = None
         for i in order.tolist():
             sizes = problem.sizes(i)
-            there = clock.finish(everyone, loads + sizes)
+            there = clock.extended(everyone, loads + sizes)
             there[p] = math.inf
             q = int(np.argmin(there))
             if there[q] <= allowed:
-                assign[i] = q
-                loads[p] = max(loads[p] - sizes[p], 0.0)
-                loads[q] += sizes[q]
-                finish[[p, q]] = clock.finish(np.array([p, q]), loads[[p, q]])
-                done = True
+                step = (float(there[q]), i, q, -1)
                 break
-        if not done:
-            return None
-    return None
+            after_p = float(clock.extended(np.array([p]), np.array([loads[p] - sizes[p]]))[0])
+            value = max(after_p, float(there[q]))
+            if value < now - EPSILON and (fallback is None or value < fallback[0] - EPSILON):
+                fallback = (value, i, q, -1)
+        if step is None:
+            chain = _chain(problem, assign, loads, p, order, published, keep, allowed)
+            if chain is not None:
+                (i, q), (j, r) = chain
+                _apply(problem, assign, loads, finish, p, (0.0, i, q, -1))
+                _apply(problem, assign, loads, finish, q, (0.0, j, r, -1))
+                continue
+            step = _best_swap(problem, assign, loads, p, mine, now) or fallback
+        if step is None:
+            return assign, False
+        _apply(problem, assign, loads, finish, p, step)
+    return assign, False
 
 
-def _fewest_moves(
-    problem: _Problem, published: np.ndarray, keep: np.ndarray, allowed: float
-) -> np.ndarray | None:
-    """Exactly the fewest published items moved with every member finishing by `allowed`."""
-    item, member, size, pinned_load = _pairs(problem)
-    free = np.flatnonzero(problem.pinned < 0)
-    if len(free) == 0:
-        return problem.pinned.copy()
+# How many members, the quickest at an item first, a chain of two moves tries to make room on.
+CHAIN_WIDTH = 64
+
+
+def _chain(
+    problem: _Problem,
+    assign: np.ndarray,
+    loads: np.ndarray,
+    p: int,
+    order: np.ndarray,
+    published: np.ndarray,
+    keep: np.ndarray,
+    allowed: float,
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Two moves that take an item i off p: i to q, who would then finish past `allowed`, and
+    one of q's items j to r, after which q and r both finish by `allowed`. The cheapest in
+    moves first (items new or moved already cost none), then the least time for the team."""
+    clock = problem.clock
     members = problem.inverse.shape[1]
-    capacity = _capacity_at(problem.clock, allowed) - pinned_load
-    n = len(item)
-    row_of_item = {i: r for r, i in enumerate(free.tolist())}
-    once = coo_matrix(
-        (np.ones(n), ([row_of_item[i] for i in item.tolist()], np.arange(n))),
-        shape=(len(free), n),
-    )
-    load = coo_matrix((size, (member, np.arange(n))), shape=(members, n))
-    # a move costs 1: cost -1 on keeping a published pair (the constant does not matter)
-    cost = np.where(keep[item] & (published[item] == member), -1.0, 0.0)
-    result = milp(
-        cost,
-        constraints=[LinearConstraint(once, 1.0, 1.0), LinearConstraint(load, -np.inf, capacity)],
-        integrality=np.ones(n),
-        bounds=Bounds(np.zeros(n), np.ones(n)),
-        options={"node_limit": EXACT_NODES, "mip_rel_gap": 0.0},
-    )
-    if result.x is None:
-        return None
-    assign = problem.pinned.copy()
-    chosen = result.x > 0.5
-    assign[item[chosen]] = member[chosen]
+    everyone = np.arange(members)
+    free = problem.pinned < 0
+
+    def cost(item: int, member: int) -> int:
+        return int(keep[item] and published[item] == member)
+
+    best: tuple[tuple[int, float], tuple[tuple[int, int], tuple[int, int]]] | None = None
+    seen: set[tuple[int, float, int]] = set()
+    for i in order.tolist():
+        key = (int(problem.area[i]), float(problem.points[i]), cost(i, p))
+        if key in seen:
+            continue
+        seen.add(key)
+        si = problem.sizes(i)
+        ranked = [q for q in np.argsort(si, kind="stable").tolist() if q != p]
+        for q in ranked[:CHAIN_WIDTH]:
+            if not math.isfinite(si[q]):
+                break
+            load_q = loads[q] + si[q]
+            theirs = np.flatnonzero((assign == q) & free)
+            done: set[tuple[int, float, int]] = set()
+            for j in theirs.tolist():
+                kj = (int(problem.area[j]), float(problem.points[j]), cost(j, q))
+                if kj in done:
+                    continue
+                done.add(kj)
+                sj = problem.sizes(j)
+                if clock.extended(np.array([q]), np.array([load_q - sj[q]]))[0] > allowed:
+                    continue
+                there = clock.extended(everyone, loads + sj)
+                there[[p, q]] = math.inf
+                fits = np.flatnonzero(there <= allowed)
+                if len(fits) == 0:
+                    continue
+                r = int(fits[np.lexsort((fits, sj[fits]))[0]])
+                score = (key[2] + kj[2], float(si[q] + sj[r] - si[p] - sj[q]))
+                if best is None or score < best[0]:
+                    best = (score, ((i, q), (j, r)))
+    return None if best is None else best[1]
+
+
+def _restore(
+    problem: _Problem,
+    assign: np.ndarray,
+    published: np.ndarray,
+    keep: np.ndarray,
+    allowed: float,
+) -> np.ndarray:
+    """Move items back to their published member wherever both still finish by `allowed`
+    (largest first, in passes until none moves); a plan past `allowed` is left as it is."""
+    clock = problem.clock
+    assign = assign.copy()
+    loads = problem.loads(assign)
+    finish = clock.extended(np.arange(len(loads)), loads)
+    if finish.max(initial=0.0) > allowed:
+        return assign
+    for _ in range(len(assign)):
+        away = np.flatnonzero(keep & (assign != published))
+        if len(away) == 0:
+            break
+        away = away[np.lexsort((away, -problem.points[away]))]
+        home = published[away]
+        back = problem.points[away] * problem.inverse[problem.area[away], home]
+        fits = clock.extended(home, loads[home] + back) <= allowed
+        if not fits.any():
+            break
+        moved = False
+        for k in np.flatnonzero(fits).tolist():  # loads change as items go back: check again
+            i, p, q = int(away[k]), int(home[k]), int(assign[away[k]])
+            if clock.extended(np.array([p]), np.array([loads[p] + back[k]]))[0] <= allowed:
+                _apply(problem, assign, loads, finish, q, (0.0, i, p, -1))
+                moved = True
+        if not moved:
+            break
     return assign
+
+
+def _relink(
+    problem: _Problem,
+    start: np.ndarray,
+    target: np.ndarray,
+    published: np.ndarray,
+    keep: np.ndarray,
+    allowed: float,
+) -> np.ndarray:
+    """Walk from `start` towards `target` (the fresh plan, within `allowed`) one item at a
+    time, each time moving one of the latest member's items to its member in `target`, the
+    cheapest in moves first, then the one that lowers the later of the two finishes most;
+    stop as soon as everyone finishes by `allowed`. It always gets there: the latest member
+    past `allowed` holds an item `target` gives someone else (else their load would be at most
+    theirs in `target`), and no item moves twice."""
+    clock = problem.clock
+    assign = start.copy()
+    loads = problem.loads(assign)
+    finish = clock.extended(np.arange(len(loads)), loads)
+    free = problem.pinned < 0
+    for _ in range(len(assign) + 1):
+        p = int(np.argmax(finish))
+        now = float(finish[p])
+        if now <= allowed:
+            break
+        mine = np.flatnonzero((assign == p) & free & (target != p))
+        if len(mine) == 0:
+            return target.copy()
+        q = target[mine]
+        own = problem.points[mine] * problem.inverse[problem.area[mine], p]
+        there = problem.points[mine] * problem.inverse[problem.area[mine], q]
+        after_p = clock.extended(np.full(len(mine), p), loads[p] - own)
+        after_q = clock.extended(q, loads[q] + there)
+        cost = np.where(keep[mine] & (published[mine] == p), 1, 0) - np.where(
+            keep[mine] & (published[mine] == q), 1, 0
+        )
+        k = int(np.lexsort((mine, np.maximum(after_p, after_q), cost))[0])
+        _apply(problem, assign, loads, finish, p, (0.0, int(mine[k]), int(q[k]), -1))
+    return assign
+
+
+def _apply(
+    problem: _Problem,
+    assign: np.ndarray,
+    loads: np.ndarray,
+    finish: np.ndarray,
+    p: int,
+    step: tuple[float, int, int, int],
+) -> None:
+    """Move item i from p to q (and item j, when not -1, from q to p), in place."""
+    _, i, q, j = step
+    si = problem.sizes(i)
+    loads[p] -= si[p]
+    loads[q] += si[q]
+    assign[i] = q
+    if j >= 0:
+        sj = problem.sizes(j)
+        loads[q] -= sj[q]
+        loads[p] += sj[p]
+        assign[j] = p
+    loads[p] = max(loads[p], 0.0)
+    finish[[p, q]] = problem.clock.extended(np.array([p, q]), loads[[p, q]])
+
+
+def _mip(
+    cost: np.ndarray,
+    rows: Sequence[tuple[coo_matrix, np.ndarray, np.ndarray]],
+    integer: np.ndarray,
+    upper: np.ndarray,
+    nodes: int,
+    improving: int | None = None,
+    gap: float = 0.0,
+) -> tuple[np.ndarray | None, str]:
+    """Minimise `cost @ x` with `low <= A @ x <= high` for each of `rows`, 0 <= x <= upper,
+    x integer where `integer`: the solution (None when none was found) and "optimal",
+    "feasible" (a limit stopped the search), "infeasible" or "unknown".
+
+    HiGHS's own interface, so that every limit is a count (nodes, simplex iterations) and the
+    answer the same on every machine; scipy's `milp` (the same solver, fewer limits) where
+    highspy is not installed."""
+    if forecast_module.highspy is None:  # pragma: no cover - highspy is a dependency
+        result = milp(
+            cost,
+            constraints=[LinearConstraint(a, low, high) for a, low, high in rows],
+            integrality=integer.astype(float),
+            bounds=Bounds(np.zeros(len(cost)), upper),
+            options={"node_limit": nodes, "mip_rel_gap": gap},
+        )
+        status = {0: "optimal", 2: "infeasible"}.get(result.status, "feasible")
+        return result.x, status if result.x is not None or status == "infeasible" else "unknown"
+    highspy = forecast_module.highspy
+    matrix = vstack([a for a, _, _ in rows]).tocsc()
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(cost)
+    lp.num_row_ = matrix.shape[0]
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.zeros(len(cost))
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.concatenate([np.broadcast_to(low, a.shape[0]) for a, low, _ in rows])
+    lp.row_upper_ = np.concatenate([np.broadcast_to(high, a.shape[0]) for a, _, high in rows])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+        for flag in integer.tolist()
+    ]
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("mip_max_nodes", nodes)
+    highs.setOptionValue("mip_rel_gap", gap)
+    highs.setOptionValue("simplex_iteration_limit", MIP_ITERATIONS)
+    if improving is not None:
+        highs.setOptionValue("mip_max_improving_sols", improving)
+    highs.passModel(lp)
+    highs.run()
+    status = highs.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return None, "infeasible"
+    if highs.getInfo().primal_solution_status != 2:  # no feasible solution found
+        return None, "unknown"
+    x = np.array(highs.getSolution().col_value)
+    return x, "optimal" if status == highspy.HighsModelStatus.kOptimal else "feasible"
 
 
 def _capacity_at(clock: _Clock, weeks: float) -> np.ndarray:
@@ -784,37 +1403,42 @@ def _queues(
     assign: np.ndarray,
     published: np.ndarray,
     index: Mapping[int, int],
+    overdue: set[int],
 ) -> tuple[PlannedTicket, ...]:
     """Each member's items in the order they take them (pinned in-progress items first, then
     by id), with start and finish times."""
-    by_member: dict[int, list[int]] = {}
-    for i in range(len(tickets)):
-        by_member.setdefault(int(assign[i]), []).append(i)
+    n = len(tickets)
+    ids = np.array([t.id for t in tickets], dtype=np.int64)
+    first = np.array(
+        [problem.pinned[i] >= 0 and tickets[i].in_progress for i in range(n)], dtype=bool
+    )
+    order = np.lexsort((ids, ~first, assign))
+    who = assign[order]
+    sizes = problem.points[order] * problem.inverse[problem.area[order], who]
+    done = np.cumsum(sizes)
+    new_member = np.concatenate([[True], who[1:] != who[:-1]])
+    offset = np.maximum.accumulate(np.where(new_member, done - sizes, 0.0))
+    after = done - offset
+    before = after - sizes
+    starts = problem.clock.start(who, before)
+    finishes = problem.clock.finish(who, after)
     result: list[PlannedTicket] = []
-    for p, person in enumerate(team):
-        queue = by_member.get(p, [])
-        if not queue:
-            continue
-        queue.sort(
-            key=lambda i: (not (problem.pinned[i] >= 0 and tickets[i].in_progress), tickets[i].id)
-        )
-        sizes = np.array([problem.size(i, p) for i in queue])
-        before = np.concatenate([[0.0], np.cumsum(sizes)[:-1]])
-        who = np.full(len(queue), p)
-        starts = problem.clock.start(who, before)
-        finishes = problem.clock.finish(who, before + sizes)
-        for k, i in enumerate(queue):
-            t = tickets[i]
-            result.append(
-                PlannedTicket(
-                    item_id=t.id,
-                    member_id=person.id,
-                    personal_weeks=float(sizes[k]),
-                    start_weeks=float(starts[k]),
-                    finish_weeks=float(finishes[k]),
-                    pinned=bool(problem.pinned[i] >= 0),
-                    flagged=t.in_progress and t.assignee is not None and t.assignee not in index,
-                    moved=bool(published[i] != -2 and published[i] != p),
-                )
+    for k, i in enumerate(order.tolist()):
+        t = tickets[i]
+        p = int(who[k])
+        left = t.in_progress and t.assignee is not None and t.assignee not in index
+        reason = "assignee_left" if left else "assignee_cannot_finish" if i in overdue else ""
+        result.append(
+            PlannedTicket(
+                item_id=t.id,
+                member_id=team[p].id,
+                personal_weeks=float(sizes[k]),
+                start_weeks=float(starts[k]),
+                finish_weeks=float(finishes[k]),
+                pinned=bool(problem.pinned[i] >= 0),
+                flagged=bool(reason),
+                moved=bool(published[i] != -2 and published[i] != p),
+                flag_reason=reason,
             )
+        )
     return tuple(result)

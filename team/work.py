@@ -10,9 +10,10 @@ from sqlalchemy import case, delete, desc
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
+from team import assignees
 from team.coverage import OpenDemand
 from team.errors import Conflict, InvalidInput, NotFound
-from team.models import Area, Skill, WorkItem, WorkItemSkill, utcnow
+from team.models import Area, Member, Skill, WorkItem, WorkItemSkill, utcnow
 from team.schemas import WorkItemCreate, WorkItemPublic, WorkItemUpdate
 from team.search import LIKE_ESCAPE, contains_pattern
 
@@ -32,8 +33,10 @@ def _area_by_key(key: str, session: Session) -> Area:
 
 
 def publish(items: list[WorkItem], *, session: Session) -> list[WorkItemPublic]:
-    """Work items with their area and skill keys, in a fixed number of queries."""
+    """Work items with their area and skill keys and their assignee's email, in a fixed number
+    of queries."""
     areas = {a.id: a.key for a in session.exec(select(Area)).all()}
+    emails = assignees.emails_by_id((item.assignee_id for item in items), session=session)
     skills: dict[int, list[str]] = defaultdict(list)
     ids = [item.id for item in items if item.id is not None]
     if ids:
@@ -53,6 +56,7 @@ def publish(items: list[WorkItem], *, session: Session) -> list[WorkItemPublic]:
             points=item.points,
             status=item.status,
             skills=skills.get(item.id or 0, []),
+            assignee=emails.get(item.assignee_id) if item.assignee_id is not None else None,
         )
         for item in items
     ]
@@ -146,8 +150,10 @@ def open_items(*, session: Session) -> list[WorkItemPublic]:
             col(Area.key),
             col(WorkItem.points),
             col(WorkItem.status),
+            col(Member.email),
         )
         .join(Area, col(Area.id) == WorkItem.area_id)
+        .outerjoin(Member, col(Member.id) == WorkItem.assignee_id)
         .where(is_open)
         .order_by(col(WorkItem.id))
     )
@@ -159,8 +165,9 @@ def open_items(*, session: Session) -> list[WorkItemPublic]:
             points=points,
             status=status,
             skills=skills.get(item_id or 0, []),
+            assignee=email,
         )
-        for item_id, title, area, points, status in session.connection().execute(query).all()
+        for item_id, title, area, points, status, email in session.connection().execute(query).all()
     ]
 
 
@@ -220,11 +227,22 @@ def _set_skills(item: WorkItem, keys: list[str], session: Session) -> None:
         session.add(WorkItemSkill(work_item_id=item.id, skill_id=known[key]))
 
 
-def add_work_item(data: WorkItemCreate, *, session: Session) -> WorkItem:
-    """Stage a new work item (no commit): shared by the form, the API and CSV import."""
+def add_work_item(
+    data: WorkItemCreate, *, session: Session, members: assignees.Roster | None = None
+) -> WorkItem:
+    """Stage a new work item (no commit): shared by the form, the API and CSV import.
+
+    The assignee must pass `team.assignees`' rule (`members`: a roster loaded beforehand)."""
     area = _area_by_key(data.area, session)
     assert area.id is not None, "a stored area has an id"
-    item = WorkItem(title=data.title, area_id=area.id, points=data.points, status=data.status)
+    assignee = assignees.assignee_id(data.assignee, session=session, members=members)
+    item = WorkItem(
+        title=data.title,
+        area_id=area.id,
+        points=data.points,
+        status=data.status,
+        assignee_id=assignee,
+    )
     session.add(item)
     session.flush()
     _set_skills(item, data.skills, session)
@@ -245,11 +263,17 @@ def update_work_item(
     session: Session,
     expected_version: int | None = None,
 ) -> WorkItemPublic:
-    """Change a work item; a stale `expected_version` is a Conflict."""
+    """Change a work item; a stale `expected_version` is a Conflict. `assignee`, when sent,
+    sets (None: clears) the assignee, who must pass `team.assignees`' rule unless they are the
+    item's assignee already."""
     item = get_item_row(item_id, session=session, for_update=True)
     if expected_version is not None and expected_version != item.version:
         raise Conflict("Someone else changed this item meanwhile; reload and try again.")
-    changes = data.model_dump(exclude_unset=True, exclude={"skills", "area"})
+    if "assignee" in data.model_fields_set:
+        item.assignee_id = assignees.assignee_id(
+            data.assignee, session=session, current=item.assignee_id
+        )
+    changes = data.model_dump(exclude_unset=True, exclude={"skills", "area", "assignee"})
     if any(value is None for value in changes.values()):
         raise InvalidInput({k: ["may not be empty"] for k, v in changes.items() if v is None})
     for field, value in changes.items():

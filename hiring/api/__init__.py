@@ -45,6 +45,7 @@ from hiring.api import (  # noqa: E402,F401
     imports,
     openapi,
     openings,
+    plan,
     ranking,
     reports,
     team,

@@ -65,6 +65,17 @@ class ImportCounts(BaseModel):
     updated: int = Field(ge=0)
 
 
+class WorkItemImportCounts(ImportCounts):
+    """What a work items import wrote, and how many of its assignees were left empty."""
+
+    unknown_assignees: int = Field(
+        ge=0,
+        description="Rows whose assignee is no member who may be given work (no member has "
+        "that email, they left the team, or their last working day is before the plan start): "
+        "those items were imported with no assignee.",
+    )
+
+
 class ErrorDetail(BaseModel):
     """What went wrong: a stable code, a message for people, and where (fields or CSV lines)."""
 

@@ -14,7 +14,7 @@ from hiring.db import get_session
 from team import work as service
 from team.areas import list_areas
 from team.models import WORK_STATUSES
-from team.schemas import WorkItemCreate, WorkItemPublic, WorkItemUpdate
+from team.schemas import WORK_ITEM_NULLABLE, WorkItemCreate, WorkItemPublic, WorkItemUpdate
 
 ITEM = "/work-items/<int:item_id>"
 
@@ -49,8 +49,11 @@ def list_work_items():
 @allow(*TEAM_EDITORS)
 @operation("Add a work item", body=WorkItemCreate, response=WorkItemPublic, status=201)
 def create_work_item():
-    """Add planned work: one area, points as if a strong person did it, optional skill keys."""
-    item = service.create_work_item(json_body(WorkItemCreate), session=get_session())
+    """Add planned work: one area, points as if a strong person did it, optional skill keys and
+    an optional `assignee`, the email of a member still on the team and not past their last
+    working day (null or left out: nobody); anyone else is refused (422, nothing written)."""
+    data = json_body(WorkItemCreate, nullable=WORK_ITEM_NULLABLE)
+    item = service.create_work_item(data, session=get_session())
     return _item(item, 201)
 
 
@@ -66,8 +69,11 @@ def get_work_item(item_id: int):
 @allow(*TEAM_EDITORS)
 @operation("Change a work item", body=WorkItemUpdate, response=WorkItemPublic)
 def update_work_item(item_id: int):
-    """Change the fields sent; `skills`, when sent, replaces the item's skills."""
-    data = json_body(WorkItemUpdate)
+    """Change the fields sent; `skills`, when sent, replaces the item's skills; `assignee: null`
+    clears the assignee. A new assignee must be a member still on the team and not past their
+    last working day (422 otherwise, nothing written); the item's current assignee may be sent
+    again even if they have left since."""
+    data = json_body(WorkItemUpdate, nullable=WORK_ITEM_NULLABLE)
     return _item(service.update_work_item(item_id, data, session=get_session()))
 
 

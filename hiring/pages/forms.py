@@ -30,8 +30,9 @@ from wtforms.validators import (
 )
 
 from hiring.forms import DecimalField
+from team.assignees import Assignee
 from team.levels import LEVEL_NAMES
-from team.models import WORK_STATUSES, Area, Skill
+from team.models import WORK_STATUSES, Area, Member, Skill
 
 # SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples, and the test suite
 # turns warnings into errors.
@@ -123,14 +124,40 @@ class WorkItemForm(FlaskForm):
         default="planned",
     )
     skills = SelectMultipleField("Skills", validators=[Optional()])
+    # Who may be chosen is the service's rule (team.assignees), which also names the person it
+    # refuses; a choice check here would only say "Not a valid choice".
+    assignee = SelectField(
+        "Assignee",
+        default="",
+        validate_choice=False,
+        validators=[Optional()],
+        description="Optional: who on the team has it. An item in progress stays with them in "
+        "the plan; on a planned item it is a wish the plan weighs.",
+    )
     version = HiddenField()
 
 
-def work_item_form(areas: Sequence[Area], skills: Sequence[Skill], **kwargs: Any) -> WorkItemForm:
-    """The work item form with the current areas and skills as choices."""
+def work_item_form(
+    areas: Sequence[Area],
+    skills: Sequence[Skill],
+    members: Sequence[Member] = (),
+    current: tuple[str, Assignee] | None = None,
+    **kwargs: Any,
+) -> WorkItemForm:
+    """The work item form with the current areas and skills as choices, and as assignees the
+    `members` who may be given work by name, after "Nobody". `current` is the item's assignee
+    (email and name) when they are no longer among them: kept as a choice, so that saving the
+    item unchanged keeps them."""
     form = WorkItemForm(**kwargs)
     form.area.choices = [SelectChoice(a.key, a.name) for a in areas]
     form.skills.choices = [SelectChoice(s.key, s.name) for s in skills]
+    people = [SelectChoice("", "Nobody")]
+    people += [SelectChoice(m.email, m.name) for m in members]
+    if current is not None and current[0] not in {m.email for m in members}:
+        email, who = current
+        label = f"{who.name} ({who.reason})" if who.reason else who.name
+        people.append(SelectChoice(email, label))
+    form.assignee.choices = people
     return form
 
 

@@ -121,6 +121,15 @@ def _preview(kind: Kind, result: imports.ImportResult, text: str) -> tuple[str, 
     )
 
 
+def _imported(result: imports.ImportResult) -> str:
+    """What an import did, in words, with the assignees it left empty."""
+    message = f"Imported: {result.created} created, {result.updated} updated."
+    if unknown := result.unknown_assignees:
+        noun = "assignee" if unknown == 1 else "assignees"
+        message += f" {unknown} {noun} not found, left empty."
+    return message
+
+
 def _import(kind: Kind):
     """Upload -> preview; confirm -> import all rows in one go and back to the list."""
     if request.method == "POST" and "csv_text" in request.form:
@@ -129,7 +138,7 @@ def _import(kind: Kind):
             result = kind.run(confirm.csv_text.data, True)
             if not result.ok:
                 return _preview(kind, result, confirm.csv_text.data)
-            flash(f"Imported: {result.created} created, {result.updated} updated.", "success")
+            flash(_imported(result), "success")
             return redirect(url_for(kind.done_endpoint))
         form = UploadForm(formdata=None)
         form.form_errors.append("The confirmation came without the file; upload it again.")

@@ -22,6 +22,7 @@ from hiring.pages.forms import (
 )
 from hiring.pages.listing import page_args
 from hiring.pages.transaction import attempt
+from team import assignees
 from team import work as service
 from team.areas import list_areas, list_skills
 from team.models import WORK_STATUSES
@@ -63,6 +64,7 @@ def list_items():
         statuses=STATUS_NAMES,
         totals=service.area_totals(session=db),
         quickest=quickest_people(session=db),
+        assignees=assignees.names_by_email((i.assignee for i in items), session=db),
         status_form=StatusForm(),
     )
 
@@ -75,7 +77,20 @@ def _item_data(form: WorkItemForm) -> dict[str, Any]:
         "points": float(form.points.data) if form.points.data is not None else None,
         "status": form.status.data,
         "skills": list(form.skills.data or []),
+        "assignee": (form.assignee.data or "").strip() or None,
     }
+
+
+def _form(current: str | None = None) -> WorkItemForm:
+    """The work item form with today's areas, skills and possible assignees (and the item's
+    `current` assignee's email, kept as a choice even if they may no longer be chosen)."""
+    db = get_session()
+    kept = None
+    if current:
+        who = assignees.names_by_email([current], session=db).get(assignees.normalised(current))
+        kept = (current, who) if who is not None else None
+    members = assignees.assignable(session=db)
+    return work_item_form(list_areas(session=db), list_skills(session=db), members, kept)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -83,7 +98,7 @@ def _item_data(form: WorkItemForm) -> dict[str, Any]:
 def new_item():
     """Add a work item."""
     db = get_session()
-    form = work_item_form(list_areas(session=db), list_skills(session=db))
+    form = _form()
     if form.validate_on_submit():
         done = attempt(
             form, lambda: service.create_work_item(WorkItemCreate(**_item_data(form)), session=db)
@@ -102,11 +117,12 @@ def edit_item(item_id: int):
     db = get_session()
     row = service.get_item_row(item_id, session=db)
     current = service.get_work_item(item_id, session=db)
-    form = work_item_form(list_areas(session=db), list_skills(session=db))
+    form = _form(current.assignee)
     if request.method == "GET":
         form.title.data, form.area.data = current.title, current.area
         form.points.data, form.status.data = current.points, current.status
         form.skills.data, form.version.data = current.skills, str(row.version)
+        form.assignee.data = current.assignee or ""
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
         done = attempt(

@@ -8,6 +8,8 @@ as reading its inputs: nothing is loaded row by row and the engine is not the bo
 
 from __future__ import annotations
 
+import time
+
 from tests.benchmarks.conftest import FULL, REPORT, Http, api_pages, compare
 
 TARGET = 2.0
@@ -66,3 +68,38 @@ def test_key_people_measured_apart(organisation):
     REPORT.ratio(
         "d. key people vs the coverage report (API)", org.sizes, key_people, coverage, None
     )
+
+
+PLAN_TARGET = 5.0
+
+
+def test_plan_api_within_5x_of_listing_the_work_items(organisation):
+    """The ticket plan reads every member and open item (and solves a plan for them); the
+    listing reads the same items a page at a time. The first answer plans from scratch and is
+    reported apart; the plan is kept by its inputs, so the timed answers are what every reader
+    after the first gets until something the plan reads changes."""
+    org = organisation(FULL)
+    client = Http(org.base, org.token)
+    started = time.perf_counter()
+    plan = client.json("/api/v1/plan")
+    first = time.perf_counter() - started
+    assert api_pages(client, "/api/v1/work-items") == 20 * FULL
+    open_items = api_pages(client, "/api/v1/work-items?status=planned") + api_pages(
+        client, "/api/v1/work-items?status=in_progress"
+    )
+    assert len(plan["items"]) + len(plan["unplanned"]) == open_items
+    REPORT.add(
+        f"first GET /api/v1/plan at {org.sizes} (plans from scratch): {first:.2f} s; "
+        f"finish {plan['finish_weeks']:.2f} weeks, gap {plan['gap']:.2%}, {plan['method']}"
+    )
+    planned, listing = compare(
+        ("GET /api/v1/plan", lambda: client.get("/api/v1/plan")),
+        (
+            "GET /api/v1/work-items?limit=500 (all 40 pages)",
+            lambda: api_pages(client, "/api/v1/work-items"),
+        ),
+    )
+    ratio = REPORT.ratio(
+        "e. ticket plan vs listing the work items (API)", org.sizes, planned, listing, PLAN_TARGET
+    )
+    assert ratio <= PLAN_TARGET

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
+from team import members
 from team.areas import create_skill
 from tests.fuzz.conftest import assert_error_shape, assert_not_server_error, examples
 from tests.fuzz.strategies import (
@@ -237,13 +238,19 @@ def test_absence_bodies(api, snapshot, make_member):
     add()
 
 
+# Made by the `assignees` fixture: one member on the team, one marked as left.
+ASSIGNABLE, DEPARTED = "ada@example.com", "gone@example.com"
 work_item_fields = {
     "title": names,
     "area": keys(AREAS),
     "points": st.one_of(st.floats(min_value=0.5, max_value=1000), numbers),
     "status": st.one_of(st.sampled_from(("planned", "in_progress", "done")), text),
     "skills": st.lists(keys(SKILLS), max_size=3),
+    "assignee": st.one_of(
+        st.none(), st.sampled_from((ASSIGNABLE, f" {ASSIGNABLE.upper()} ", DEPARTED)), emails
+    ),
 }
+good_assignees = st.one_of(st.none(), st.sampled_from((ASSIGNABLE, f" {ASSIGNABLE.upper()} ")))
 
 
 valid_item = st.fixed_dictionaries(
@@ -255,6 +262,7 @@ valid_item = st.fixed_dictionaries(
     optional={
         "status": st.sampled_from(("planned", "in_progress", "done")),
         "skills": st.lists(st.sampled_from(SKILLS), unique=True),
+        "assignee": good_assignees,
     },
 )
 valid_item_change = st.fixed_dictionaries(
@@ -265,8 +273,18 @@ valid_item_change = st.fixed_dictionaries(
         "points": st.floats(min_value=0.1, max_value=1000),
         "status": st.sampled_from(("planned", "in_progress", "done")),
         "skills": st.lists(st.sampled_from(SKILLS), unique=True),
+        "assignee": good_assignees,
     },
 )
+
+
+@pytest.fixture
+def assignees(db, make_member) -> None:
+    """Someone work can be assigned to, and someone who left (refused as an assignee)."""
+    make_member(email=ASSIGNABLE)
+    gone = make_member(email=DEPARTED)
+    members.mark_left(gone.id, session=db, actor="test")
+    db.commit()
 
 
 def _check_item(stored: dict[str, Any], sent: dict[str, Any], before: dict[str, Any]) -> None:
@@ -277,6 +295,9 @@ def _check_item(stored: dict[str, Any], sent: dict[str, Any], before: dict[str, 
         expected["area"] = sent["area"].strip().lower()
     if "status" in sent:
         expected["status"] = sent["status"]
+    if "assignee" in sent:
+        assignee = sent["assignee"]
+        expected["assignee"] = assignee.strip().lower() if assignee is not None else None
     if "skills" in sent:
         assert sorted(stored["skills"]) == sorted({k.strip().lower() for k in sent["skills"]})
         expected["skills"] = stored["skills"]
@@ -286,7 +307,7 @@ def _check_item(stored: dict[str, Any], sent: dict[str, Any], before: dict[str, 
     assert stored == expected, (sent, stored)
 
 
-def test_work_item_bodies(api, snapshot, skills):
+def test_work_item_bodies(api, snapshot, skills, assignees):
     client = api("hiring_manager")
 
     @FUZZ
@@ -299,7 +320,8 @@ def test_work_item_bodies(api, snapshot, skills):
         created = response.get_json()
         stored = client.get(response.headers["Location"]).get_json()
         assert stored == created
-        _check_item(stored, sent, {"id": created["id"], "status": "planned", "skills": []})
+        defaults = {"id": created["id"], "status": "planned", "skills": [], "assignee": None}
+        _check_item(stored, sent, defaults)
 
     create()
     items = client.get(f"{API}/work-items?limit=500").get_json()["items"]

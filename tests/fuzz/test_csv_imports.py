@@ -24,7 +24,13 @@ from hypothesis import strategies as st
 from team.csvio import neutralise, restore
 from tests.fuzz.conftest import assert_error_shape, assert_not_server_error
 from tests.fuzz.strategies import AREAS, WEIRD_CHARS, good_emails, good_names, text
-from tests.fuzz.test_api_bodies import FUZZ, skills  # noqa: F401  (the skills fixture)
+from tests.fuzz.test_api_bodies import (  # noqa: F401  (the skills and assignees fixtures)
+    ASSIGNABLE,
+    DEPARTED,
+    FUZZ,
+    assignees,
+    skills,
+)
 
 API = "/api/v1"
 
@@ -122,9 +128,10 @@ good_item_row = st.tuples(
     st.sampled_from(("1", "2.5", "13", " 8 ", "1000")),
     st.sampled_from(("", "planned", "in_progress", "done")),
     st.sampled_from(("", "pytorch", "pytorch;sql", " SQL ; pytorch ")),
+    st.sampled_from(("", ASSIGNABLE, f" {ASSIGNABLE.upper()} ", DEPARTED, "nobody@example.com")),
 ).map(list)
-item_row = st.one_of(good_item_row, st.lists(cells, min_size=0, max_size=6))
-ITEM_COLUMNS = ("title", "area", "points", "status", "skills")
+item_row = st.one_of(good_item_row, st.lists(cells, min_size=0, max_size=7))
+ITEM_COLUMNS = ("title", "area", "points", "status", "skills", "assignee")
 
 content_types = st.sampled_from(
     ("text/csv",) * 6 + ("text/plain", "application/octet-stream", "application/json", "")
@@ -184,7 +191,7 @@ def test_member_imports(api, snapshot, skills):  # noqa: F811
     run()
 
 
-def test_work_item_imports(api, snapshot, skills):  # noqa: F811
+def test_work_item_imports(api, snapshot, skills, assignees):  # noqa: F811
     client = api("hiring_manager")
 
     @FUZZ
@@ -198,11 +205,19 @@ def test_work_item_imports(api, snapshot, skills):  # noqa: F811
             return
         counts = response.get_json()
         rows = _rows_of(data)
-        assert counts == {"created": len(rows), "updated": 0}
+        # An assignee who may not be given work leaves the item with nobody, counted.
+        wanted_assignees = [
+            ASSIGNABLE if row.get("assignee", "").strip().lower() == ASSIGNABLE else None
+            for row in rows
+        ]
+        pairs = zip(rows, wanted_assignees, strict=True)
+        unknown = sum(1 for row, a in pairs if row.get("assignee") and not a)
+        assert counts == {"created": len(rows), "updated": 0, "unknown_assignees": unknown}
         items = client.get(f"{API}/work-items?limit=500").get_json()["items"]
         added = items[len(before["work_item"]) :]
         assert len(added) == len(rows)
-        for row, item in zip(rows, added, strict=True):
+        for row, item, assignee in zip(rows, added, wanted_assignees, strict=True):
+            assert item["assignee"] == assignee, (row, item)
             assert item["title"] == row["title"], (row, item)
             assert item["area"] == row["area"].lower(), (row, item)
             assert math.isclose(item["points"], float(row["points"])), (row, item)

@@ -16,7 +16,8 @@ Checks that do not apply, and why:
   the other fields required, which the generated document does not say), and the plan start
   is a Monday, and dates keep their order (a member's end date on or after the start date, an
   absence's last day on or after its first, within the member's time on the team, which no
-  absence may be left outside of). And JSON
+  absence may be left outside of), and a work item's assignee is a member who may be given work
+  (an email of someone on the team, not past their last working day). And JSON
   Schema counts `2.0` as an integer, where the API, by design, takes only `2` for a level
   (tests/hiring/api/test_api_scorecards.py refuses `2.0`). So a 422
   is allowed for schema-valid data only when every problem it names is one of those
@@ -73,6 +74,7 @@ SEMANTIC = re.compile(
     r"|before submitting"  # a card submitted needs a recommendation and one area rated
     r"|must be a Monday"  # the plan start (a weekday is no JSON Schema format)
     r"|must be on or (after|before)|outside their time on the team"  # dates in order (above)
+    r"|no member has the email|has left the team|had their last working day"  # an assignee
 )
 
 

@@ -288,7 +288,7 @@ def test_exports_are_spreadsheet_files_with_formulas_neutralised(
     work = client.get("/work/items.csv")
     assert work.status_code == 200 and work.data.startswith(b"\xef\xbb\xbftitle,area,points")
     assert "work-items-" in work.headers["Content-Disposition"]
-    assert b"\r\n'-2+3,data,2,planned,\r\n" in work.data
+    assert b"\r\n'-2+3,data,2,planned,,\r\n" in work.data
 
 
 def test_export_leaves_out_people_who_left(client, editor, db, make_member):
@@ -358,6 +358,47 @@ def test_work_export_imports_back_to_the_same_items(client, editor, db, make_wor
     assert page.status_code == 200
     assert confirm(client, "/work/import", previewed_text(page)).status_code == 302
     assert work_state(db) == original
+
+
+def assigned(db) -> list[tuple]:
+    """Every work item's title and assignee."""
+    items, _ = work_service.list_work_items(session=db, limit=1000)
+    db.rollback()
+    return sorted((i.title, i.assignee) for i in items)
+
+
+def test_work_export_with_assignees_imports_back_and_departed_ones_are_counted(
+    client, editor, db, make_member, make_work_item
+):
+    """The assignee's email is the export's last column and imports back; by then someone who
+    left is left empty, which the preview and the message after importing say."""
+    ada = make_member(name="Ada Lovelace", email="ada@example.com")
+    oliver = make_member(name="Oliver Smith", email="oliver@example.com")
+    make_work_item(title="Mine", area="data", assignee="ada@example.com")
+    make_work_item(title="His", area="data", assignee="oliver@example.com")
+    make_work_item(title="Nobody's", area="data")
+    export = client.get("/work/items.csv").data.decode("utf-8-sig")
+    assert export.splitlines()[0] == "title,area,points,status,skills,assignee"
+    assert "Mine,data,3,planned,,ada@example.com" in export.splitlines()
+    original = work_state(db)
+    items, _ = work_service.list_work_items(session=db)
+    for item in items:
+        work_service.delete_work_item(item.id, session=db)
+    members_service.mark_left(oliver.id, session=db, actor="test")
+    db.commit()
+
+    page = upload(client, "/work/import", export, "work.csv")
+    body = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 200
+    assert "1 assignee not found, left empty" in body
+    assert "nobody: Oliver Smith has left the team" in body
+    assert ada.name in body
+    response = confirm(client, "/work/import", previewed_text(page))
+    assert response.status_code == 302
+    flashed = html.unescape(client.get("/work/").get_data(as_text=True))
+    assert "Imported: 3 created, 0 updated. 1 assignee not found, left empty." in flashed
+    assert work_state(db) == original
+    assert assigned(db) == [("His", None), ("Mine", "ada@example.com"), ("Nobody's", None)]
 
 
 def test_a_big_file_comes_back_through_the_confirm_form(client, editor, db):

@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, func, select
 
+from team import members as members_service
 from team import work as service
 from team.areas import create_skill
 from team.models import WorkItem, WorkItemSkill
@@ -524,3 +525,108 @@ def test_fractions_of_a_point_above_zero_are_accepted_as_in_the_api(client, as_r
 
     items, _total = list_work_items(session=db, search="Tiny")
     assert [i.points for i in items] == [0.05]
+
+
+# --- the assignee ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(db: Session, make_member) -> dict[str, Any]:
+    """Ada and Bo on the team, Oliver marked as left."""
+    found = {
+        "ada": make_member(name="Ada Lovelace", email="ada@example.com"),
+        "bo": make_member(name="Bo Chen", email="bo@example.com"),
+        "oliver": make_member(name="Oliver Smith", email="oliver@example.com"),
+    }
+    members_service.mark_left(found["oliver"].id, session=db, actor="test")
+    db.commit()
+    return found
+
+
+def assignee_options(page: str) -> list[tuple[str, str, bool]]:
+    """The assignee select's options: (value, label, selected)."""
+    select = re.search(
+        r'<select class="form-select[^"]*" id="assignee"[^>]*>(.*?)</select>', page, re.S
+    )
+    assert select, "no assignee select"
+    return [
+        (value, label, bool(selected))
+        for selected, value, label in re.findall(
+            r'<option (selected )?value="([^"]*)">([^<]*)</option>', select.group(1)
+        )
+    ]
+
+
+def test_the_form_offers_the_team_by_name_and_sets_and_clears_the_assignee(
+    client: FlaskClient, db: Session, as_role, people
+) -> None:
+    as_role("hiring_manager")
+    page = html(client.get("/work/new"))
+    assert assignee_options(page) == [
+        ("", "Nobody", True),
+        ("ada@example.com", "Ada Lovelace", False),
+        ("bo@example.com", "Bo Chen", False),
+    ]
+    response = post_form(client, "/work/new", form(assignee="ada@example.com"))
+    assert response.status_code == 302, html(response)[:2000]
+    (item,), _ = read(db, service.list_work_items)
+    assert item.assignee == "ada@example.com"
+    listed = html(client.get("/work/"))
+    assert "Assigned to Ada Lovelace" in listed
+    edit = html(client.get(f"/work/{item.id}/edit"))
+    assert ("ada@example.com", "Ada Lovelace", True) in assignee_options(edit)
+    data = form(assignee="bo@example.com", version="1")
+    assert post_form(client, f"/work/{item.id}/edit", data).status_code == 302
+    assert read(db, service.get_work_item, item.id).assignee == "bo@example.com"
+    data = form(assignee="", version="2")
+    assert post_form(client, f"/work/{item.id}/edit", data).status_code == 302
+    assert read(db, service.get_work_item, item.id).assignee is None
+    assert "Assigned to" not in html(client.get("/work/"))
+
+
+BAD_ASSIGNEES = [
+    ("x@y.com", "no member has the email x@y.com"),
+    ("oliver@example.com", "Oliver Smith has left the team"),
+    ("Ada Lovelace", "no member has the email ada lovelace"),
+    ("a\tb@example.com", "must not contain control characters"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), BAD_ASSIGNEES)
+def test_a_bad_assignee_is_a_form_error_and_writes_nothing(
+    client: FlaskClient, db: Session, as_role, people, make_work_item, value: str, message: str
+) -> None:
+    as_role("hiring_manager")
+    response = post_form(client, "/work/new", form(assignee=value))
+    assert response.status_code == 400
+    page = html(response)
+    assert invalid(page, "assignee"), page
+    assert message in page
+    assert rows(db) == (0, 0)
+    item = make_work_item(title="Stays", assignee="ada@example.com")
+    response = post_form(
+        client, f"/work/{item.id}/edit", form(title="Changed", assignee=value, version="1")
+    )
+    assert response.status_code == 400
+    assert invalid(html(response), "assignee") and message in html(response)
+    assert read(db, service.get_work_item, item.id) == item
+
+
+def test_an_item_whose_assignee_left_can_still_be_edited(
+    client: FlaskClient, db: Session, as_role, people, make_work_item
+) -> None:
+    """The form keeps the departed assignee as the selected choice, saying they left, so saving
+    other changes keeps them; the list says so too."""
+    item = make_work_item(title="Drift", status="in_progress", assignee="bo@example.com")
+    members_service.mark_left(people["bo"].id, session=db, actor="test")
+    db.commit()
+    as_role("hiring_manager")
+    listed = re.sub(r"<[^>]+>", "", html(client.get("/work/")))
+    assert "Assigned to Bo Chen (has left the team)" in listed
+    edit = html(client.get(f"/work/{item.id}/edit"))
+    assert ("bo@example.com", "Bo Chen (has left the team)", True) in assignee_options(edit)
+    assert "oliver@example.com" not in edit
+    data = form(title="Drift v2", status="in_progress", assignee="bo@example.com", version="1")
+    assert post_form(client, f"/work/{item.id}/edit", data).status_code == 302
+    saved = read(db, service.get_work_item, item.id)
+    assert (saved.title, saved.assignee) == ("Drift v2", "bo@example.com")

@@ -215,7 +215,9 @@ def test_the_absence_schema_refuses_bad_shapes(body):
 # --- area and skill keys ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", ["start_date", "end_date", "name", "fte", "points", "skills"])
+@pytest.mark.parametrize(
+    "key", ["start_date", "end_date", "name", "fte", "points", "skills", "assignee"]
+)
 def test_csv_column_names_are_no_area_or_skill_keys(db: Session, key: str):
     areas_before, skills_before = count(db, Area), count(db, Skill)
     error = refusal(lambda: create_area(key, "Clashes", session=db))

@@ -388,3 +388,39 @@ def test_examples_use_the_columns_given():
     work = raw_cells(csvio.example_work_items(["ml", "ops"], ["k8s"]))
     assert work[0] == list(csvio.WORK_COLUMNS)
     assert {row[1] for row in work[1:]} == {"ml", "ops"}
+
+
+def test_the_assignee_is_the_last_work_column_reserved_and_read_back():
+    assert csvio.WORK_COLUMNS[-1] == "assignee" and "assignee" in csvio.RESERVED_COLUMNS
+    items = [
+        WorkItemPublic(
+            id=1,
+            title="Mine",
+            area="data",
+            points=1,
+            status="planned",
+            skills=[],
+            assignee="ada@example.com",
+        ),
+        WorkItemPublic(
+            id=2,
+            title="Odd",
+            area="data",
+            points=1,
+            status="planned",
+            skills=[],
+            assignee="-x@y.io",
+        ),
+        WorkItemPublic(id=3, title="Nobody's", area="data", points=1, status="planned", skills=[]),
+    ]
+    text = csvio.write_work_items(items)
+    assert raw_cells(text)[1][-1] == "ada@example.com"
+    assert raw_cells(text)[2][-1] == "'-x@y.io"  # a spreadsheet would read "-x..." as a formula
+    table = csvio.read_table(text, required=csvio.WORK_REQUIRED, known=csvio.WORK_COLUMNS)
+    assert [csvio.work_item_assignee(row) for row in table.rows] == [
+        "ada@example.com",
+        "-x@y.io",
+        "",
+    ]
+    older = csvio.read_table("title,area,points\nA,data,1\n", required=(), known=csvio.WORK_COLUMNS)
+    assert csvio.work_item_assignee(older.rows[0]) == ""

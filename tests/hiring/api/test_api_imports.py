@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from team import members
 from team.areas import create_skill
 from team.models import Member, MemberLevel, RatingChange, WorkItem, WorkItemSkill
 
@@ -136,7 +137,7 @@ def test_work_items_are_created_and_read_back(api, skills):
     client = api("admin")
     response = _post(client, "/import/work-items", WORK)
     assert response.status_code == 200, response.get_json()
-    assert response.get_json() == {"created": 2, "updated": 0}
+    assert response.get_json() == {"created": 2, "updated": 0, "unknown_assignees": 0}
     items = client.get(f"{API}/work-items").get_json()["items"]
     assert [(i["title"], i["area"], i["points"], i["status"], i["skills"]) for i in items] == [
         ("Feature store", "data", 5, "planned", ["streaming", "nlp"]),
@@ -202,3 +203,46 @@ def test_member_dates_are_imported_and_bad_ones_are_named_by_line_and_column(api
     }
     assert count(Member) == 2
     assert client.get(f"{API}/members").get_json()["items"] == members
+
+
+def test_work_item_assignees_are_set_or_left_empty_and_counted(api, db, make_member, count):
+    """An assignee column names members by email (any case); one who is no member, has left or
+    is past their last working day does not refuse the row: the item comes in with nobody, and
+    the answer counts them."""
+    make_member(name="Ada Lovelace", email="ada@example.com")
+    oliver = make_member(name="Oliver Smith", email="oliver@example.com")
+    make_member(name="Ines Park", email="ines@example.com", end_date="2020-01-03")
+    members.mark_left(oliver.id, session=db, actor="test")
+    db.commit()
+    body = (
+        "title,area,points,status,skills,assignee\n"
+        "Mine,data,5,in_progress,, Ada@Example.com \n"
+        "Nobody's,data,1,,,\n"
+        "Stranger's,data,1,,,someone@else.org\n"
+        "Oliver's,data,1,,,oliver@example.com\n"
+        "Ines's,data,1,,,ines@example.com\n"
+        "Typo,data,1,,,not an email\n"
+    )
+    client = api("hiring_manager")
+    response = _post(client, "/import/work-items", body)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == {"created": 6, "updated": 0, "unknown_assignees": 4}
+    items = client.get(f"{API}/work-items").get_json()["items"]
+    assert [(i["title"], i["assignee"]) for i in items] == [
+        ("Mine", "ada@example.com"),
+        ("Nobody's", None),
+        ("Stranger's", None),
+        ("Oliver's", None),
+        ("Ines's", None),
+        ("Typo", None),
+    ]
+    # A bad row still refuses the whole file, assignees and all.
+    response = _post(client, "/import/work-items", body + "Zero,data,0,,,ada@example.com\n")
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["rows"]) == ["8"]
+    assert count(WorkItem) == 6
+
+
+def test_an_assignee_column_is_optional_and_without_it_nothing_is_counted(api):
+    response = _post(api("admin"), "/import/work-items", "title,area,points\nA,data,1\n")
+    assert response.get_json() == {"created": 1, "updated": 0, "unknown_assignees": 0}

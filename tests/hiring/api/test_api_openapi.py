@@ -144,3 +144,48 @@ def test_path_ids_are_integers(document):
         "required": True,
         "schema": {"type": "integer", "minimum": 0},
     }
+
+
+def test_the_assignee_and_the_import_count_are_documented(
+    api, document, db, make_member, make_work_item
+):
+    """A work item's `assignee` is an email or null in bodies (null clears it) and answers,
+    and the work items import answers how many assignees it left empty; real answers match."""
+    schemas = document["components"]["schemas"]
+    for model in ("WorkItemCreate", "WorkItemUpdate"):
+        assignee = schemas[model]["properties"]["assignee"]
+        assert assignee["anyOf"] == [
+            {"type": "string", "format": "email", "maxLength": 254},
+            {"type": "null"},
+        ], model
+        assert "null: nobody" in assignee["description"]
+    public = schemas["WorkItemPublic"]["properties"]["assignee"]
+    assert {"type": "null"} in public["anyOf"] and {"type": "string"} in public["anyOf"]
+    answer = document["paths"]["/import/work-items"]["post"]["responses"]["200"]
+    ref = answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert ref == "WorkItemImportCounts"
+    assert "unknown_assignees" in schemas[ref]["required"]
+    assert (
+        "assignee" in document["paths"]["/import/work-items"]["post"]["requestBody"]["description"]
+    )
+    members_answer = document["paths"]["/import/members"]["post"]["responses"]["200"]
+    assert members_answer["content"]["application/json"]["schema"]["$ref"].endswith("/ImportCounts")
+
+    make_member(email="ada@example.com")
+    item = make_work_item(assignee="ada@example.com")
+    client = api("admin")
+    body = (
+        "title,area,points,status,skills,assignee\nX,data,1,,,ada@example.com\nY,data,1,,,z@x.io\n"
+    )
+    imported = client.post(f"{API}/import/work-items", data=body, content_type="text/csv")
+    assert imported.get_json() == {"created": 2, "updated": 0, "unknown_assignees": 1}
+    answers = {
+        "WorkItemPublic": client.get(f"{API}/work-items/{item.id}"),
+        "WorkItemPage": client.get(f"{API}/work-items"),
+        "WorkItemImportCounts": imported,
+    }
+    for name, response in answers.items():
+        _validator(document, name).validate(response.get_json())
+    create = _validator(document, "WorkItemCreate")
+    assert create.is_valid({"title": "T", "area": "data", "points": 1, "assignee": None})
+    assert not create.is_valid({"title": "T", "area": "data", "points": 1, "assignee": 3})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from team import members
 from team.areas import create_skill
 from team.models import WorkItem, WorkItemSkill
 
@@ -33,6 +34,7 @@ def test_a_work_item_reads_exactly_as_the_contract_says(api, make_work_item, ski
         "points": 5,
         "status": "in_progress",
         "skills": ["streaming"],
+        "assignee": None,
     }
 
 
@@ -48,6 +50,7 @@ def test_create_answers_201_with_the_item_and_where_it_lives(api, count, skills)
         "points": 8,
         "status": "planned",
         "skills": ["nlp"],
+        "assignee": None,
     }
     assert response.headers["Location"] == f"{API}/work-items/{body['id']}"
     assert client.get(response.headers["Location"]).get_json() == body
@@ -216,3 +219,90 @@ def test_nul_bytes_are_refused_not_a_crash(api, count, field):
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     assert field in response.get_json()["error"]["fields"]
     assert count(WorkItem) == 0
+
+
+# --- the assignee (API.md "Time, plan and decisions": a member's email or null) -------------
+
+
+@pytest.fixture
+def people(db, make_member):
+    """Ada on the team, Oliver marked as left, Ines whose last working day has passed."""
+    ada = make_member(name="Ada Lovelace", email="ada@example.com")
+    oliver = make_member(name="Oliver Smith", email="oliver@example.com")
+    make_member(name="Ines Park", email="ines@example.com", end_date="2020-01-03")
+    members.mark_left(oliver.id, session=db, actor="test")
+    db.commit()
+    return {"ada": ada, "oliver": oliver}
+
+
+def test_an_assignee_is_set_read_kept_and_cleared_by_email(api, people):
+    client = api("hiring_manager")
+    response = client.post(
+        f"{API}/work-items", json=NEW | {"skills": [], "assignee": " ADA@example.com"}
+    )
+    assert response.status_code == 201, response.get_json()
+    made = response.get_json()
+    assert made["assignee"] == "ada@example.com"
+    url = f"{API}/work-items/{made['id']}"
+    assert client.get(url).get_json() == made
+    assert client.get(f"{API}/work-items").get_json()["items"] == [made]
+    kept = client.patch(url, json={"points": 2}).get_json()
+    assert (kept["points"], kept["assignee"]) == (2, "ada@example.com")
+    cleared = client.patch(url, json={"assignee": None})
+    assert cleared.status_code == 200, cleared.get_json()
+    assert cleared.get_json() == kept | {"assignee": None}
+    again = client.patch(url, json={"assignee": "ada@example.com"}).get_json()
+    assert again["assignee"] == "ada@example.com"
+    nobody = client.post(f"{API}/work-items", json=NEW | {"skills": [], "assignee": None})
+    assert nobody.status_code == 201 and nobody.get_json()["assignee"] is None
+
+
+REFUSED_ASSIGNEES = [
+    ("nobody@example.com", "no member has the email nobody@example.com"),
+    ("oliver@example.com", "Oliver Smith has left the team"),
+    ("ines@example.com", "Ines Park had their last working day on 2020-01-03, before the plan"),
+    ("Oliver", "no member has the email oliver"),
+    ("", "String should have at least 1 character"),
+    ("  ", "String should have at least 1 character"),
+    ("a\x00@example.com", "must not contain control characters"),
+    ("a" * 250 + "@x.io", "at most 254 characters"),
+    (3, "Input should be a valid string"),
+    (["ada@example.com"], "Input should be a valid string"),
+]
+
+
+@pytest.mark.parametrize(("assignee", "message"), REFUSED_ASSIGNEES)
+def test_a_refused_assignee_is_422_naming_it_and_writes_nothing(
+    api, count, people, make_work_item, assignee, message
+):
+    client = api("admin")
+    response = client.post(f"{API}/work-items", json=NEW | {"skills": [], "assignee": assignee})
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "validation_error"
+    assert any(m.startswith(message) or message in m for m in error["fields"]["assignee"]), error
+    assert count(WorkItem) == 0
+    made = make_work_item(title="Stays", assignee="ada@example.com")
+    url = f"{API}/work-items/{made.id}"
+    response = client.patch(url, json={"title": "Changed", "assignee": assignee})
+    assert response.status_code == 422, response.get_json()
+    assert "assignee" in response.get_json()["error"]["fields"]
+    assert client.get(url).get_json() == made.model_dump()
+
+
+def test_an_item_keeps_an_assignee_who_left_and_may_be_changed(api, db, people, make_work_item):
+    """The assignee of an item stays when they are marked as left (the plan flags it); the
+    item can still be changed, with or without sending them again."""
+    made = make_work_item(title="Drift", status="in_progress", assignee="ada@example.com")
+    client = api("hiring_manager")
+    assert client.delete(f"{API}/members/{people['ada'].id}").status_code == 200
+    url = f"{API}/work-items/{made.id}"
+    assert client.get(url).get_json()["assignee"] == "ada@example.com"
+    same = client.patch(url, json={"title": "Drift v2", "assignee": "ada@example.com"})
+    assert same.status_code == 200, same.get_json()
+    assert same.get_json()["assignee"] == "ada@example.com"
+    other = client.patch(url, json={"assignee": "oliver@example.com"})
+    assert other.status_code == 422
+    assert client.patch(url, json={"assignee": None}).get_json()["assignee"] is None
+    refused = client.patch(url, json={"assignee": "ada@example.com"})
+    assert refused.get_json()["error"]["fields"] == {"assignee": ["Ada Lovelace has left the team"]}
