@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Table, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
@@ -171,6 +172,12 @@ EPICS = [
 ]
 
 # The calendar of the demo, in weeks from the plan start (this week's Monday when it loads).
+# Who has the work in progress: the ticket plan keeps it with them (MODEL.md).
+OWNERS = {
+    "research": "priya.raman@example.com",
+    "engineering": "kenji.watanabe@example.com",
+    "data": "lukas.nowak@example.com",
+}
 PARENTAL_LEAVE = ("Amara Okafor", 1, 17)  # away from week 1 to week 17
 LEAVING = ("Oliver Grant", 6)  # last day: the Friday before week 6
 NEWCOMER = ("Diego Alvarez", -3)  # started three weeks ago
@@ -279,7 +286,12 @@ def load_demo(*, session: Session, password: str) -> list[tuple[str, str]] | Non
         members.add_member(member, session=session, actor="demo")
     for title, area, points, status, skill_keys in WORK:
         item = WorkItemCreate(
-            title=title, area=area, points=points, status=status, skills=skill_keys.split(";")
+            title=title,
+            area=area,
+            points=points,
+            status=status,
+            skills=skill_keys.split(";"),
+            assignee=OWNERS.get(area) if status == "in_progress" else None,
         )
         work.add_work_item(item, session=session)
     session.commit()
@@ -556,7 +568,8 @@ def grow_organisation(
     )
     _add_calendar(connection, rng, member_ids, current_calendar(session=session))
     work_count = WORK_PER_MEMBER * scale
-    items = _add_work(connection, rng, now, work_count, areas, area_ids, skills_by_area)
+    owners = _owners(connection, member_ids, areas, area_ids, current_calendar(session=session))
+    items = _add_work(connection, rng, now, work_count, areas, area_ids, skills_by_area, owners)
     cards, ratings = _add_candidates(
         connection,
         rng,
@@ -600,6 +613,8 @@ def grow_organisation(
 # A tenth of the members live in calendar time: newcomers still ramping up or about to start,
 # people leaving, people on leave (the benchmarks' "10% with dates or absences").
 DATED_SHARE = 0.1
+# Of the work in progress, the share someone has (the rest is in progress with nobody named).
+ASSIGNED_SHARE = 0.8
 
 
 def _add_calendar(
@@ -740,18 +755,23 @@ def _add_work(
     areas: list[str],
     area_ids: Mapping[str, int],
     skills_by_area: Mapping[str, list[int]],
+    owners: Mapping[str, list[int]],
 ) -> int:
     rows, item_areas = [], []
     for n in range(count):
         area = _weighted_area(rng, areas, DEMAND_WEIGHTS)
         verbs, objects = TASKS.get(area, (("Work on",), (area,)))
         created = now - timedelta(minutes=rng.randrange(1, 200_000))
+        status = _pick(rng, WORK_STATUS)
+        # work in progress is mostly someone's, one of the people strongest in its area
+        busy = status == "in_progress" and owners.get(area) and rng.random() < ASSIGNED_SHARE
         rows.append(
             {
                 "title": f"{rng.choice(verbs)} {rng.choice(objects)} ({n + 1})",
                 "area_id": area_ids[area],
                 "points": float(_pick(rng, POINTS)),
-                "status": _pick(rng, WORK_STATUS),
+                "status": status,
+                "assignee_id": rng.choice(owners[area]) if busy else None,
                 "created_at": created,
                 "updated_at": created,
                 "version": 1,
@@ -767,6 +787,40 @@ def _add_work(
                 links.append({"work_item_id": item_id, "skill_id": skill_id})
     _insert(connection, WorkItemSkill, links)
     return len(ids)
+
+
+def _owners(
+    connection: Connection,
+    member_ids: Sequence[int],
+    areas: list[str],
+    area_ids: Mapping[str, int],
+    calendar: Calendar,
+) -> dict[str, list[int]]:
+    """Per area, the members just added who are strongest in it and on the team now (not
+    left, started, not gone): who would have its work in progress."""
+    members, levels = _table(Member), _table(MemberLevel)
+    here = set(member_ids)
+    present = {
+        row.id
+        for row in connection.execute(
+            sa_select(members.c.id, members.c.left_at, members.c.start_date, members.c.end_date)
+        )
+        if row.id in here
+        and row.left_at is None
+        and (row.start_date is None or row.start_date < calendar.plan_start)
+        and (row.end_date is None or row.end_date >= calendar.plan_start)
+    }
+    best: dict[int, tuple[int, str]] = {}
+    key_of = {area_id: key for key, area_id in area_ids.items()}
+    for row in connection.execute(sa_select(levels.c.member_id, levels.c.area_id, levels.c.level)):
+        if row.member_id in present and row.area_id in key_of:
+            known = best.get(row.member_id)
+            if known is None or row.level > known[0]:
+                best[row.member_id] = (row.level, key_of[row.area_id])
+    result: dict[str, list[int]] = {a: [] for a in areas}
+    for member_id in sorted(best):
+        result[best[member_id][1]].append(member_id)
+    return result
 
 
 def _add_candidates(

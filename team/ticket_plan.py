@@ -442,18 +442,23 @@ def plan_tickets(
     )
     overdue = _unfinishable_pins(problem, kept)
     problem.pinned[overdue] = -1
+    # The forecast of the items free to go anywhere, each member's in-progress items taking
+    # the first of their time (they come first in the queue): a lower bound on any plan, and
+    # with nothing in progress the forecast T of MODEL.md.
     demand = {a: 0.0 for a in areas}
-    for t in kept:
-        demand[t.area] += t.points
+    for t, pin in zip(kept, problem.pinned.tolist(), strict=True):
+        if pin < 0:
+            demand[t.area] += t.points
     speeds = [{a: _speed(p, a, velocities, 1.0) for a in areas} for p in team]
-    forecast = forecast_in_time(speeds, capacity, demand, points_per_week).weeks
+    after_pins = _after(capacity, _pinned_load(problem))
+    forecast = forecast_in_time(speeds, after_pins, demand, points_per_week).weeks
     item_bound = _item_bound(problem)
     bound = max(forecast, item_bound)
 
     baseline = _greedy(problem, None)
     baseline_weeks = problem.finish(baseline)
     candidates = [baseline]
-    weeks = _allocation(speeds, capacity, demand, forecast, points_per_week, areas)
+    weeks = _allocation(speeds, after_pins, demand, forecast, points_per_week, areas)
     problem.weeks = weeks
     if weeks is not None:
         candidates.append(_budgeted(problem, weeks))
@@ -491,6 +496,13 @@ def plan_tickets(
         unplanned=tuple(unplanned),
         moved=moved,
     )
+
+
+def _after(capacity: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """Each member's capacity week by week once `load` full-time weeks of it are used up."""
+    cum = np.concatenate([np.zeros((len(capacity), 1)), np.cumsum(capacity, axis=1)], axis=1)
+    left = np.maximum(cum - load[:, None], 0.0)
+    return np.diff(left, axis=1)
 
 
 def _unfinishable_pins(problem: _Problem, tickets: Sequence[Ticket]) -> np.ndarray:
@@ -668,21 +680,15 @@ def _allocation(
 
 def _budgeted(problem: _Problem, weeks: np.ndarray, prefer: np.ndarray | None = None) -> np.ndarray:
     """The forecast's plan rounded to whole items: each area's items, largest first, to the
-    member with the most of their weeks in that area left after taking it (the pinned items
-    first use their member's). It plays to strengths as the forecast does; the improving
-    search then evens out what rounding left over.
+    member with the most of their weeks in that area left after taking it (`weeks` is the
+    plan of the free items, after the pinned ones). It plays to strengths as the forecast
+    does; the improving search then evens out what rounding left over.
 
     With `prefer` (a member index per item, -1 for none), an item first goes to that member
     while they have its size left in its area: the published plan kept where the forecast
     still has its member in that area."""
     assign = problem.pinned.copy()
     left = weeks.copy()
-    fixed = np.flatnonzero(assign >= 0)
-    np.subtract.at(
-        left,
-        (problem.area[fixed], assign[fixed]),
-        problem.points[fixed] * problem.inverse[problem.area[fixed], assign[fixed]],
-    )
     usable = [
         np.flatnonzero((weeks[a] > EPSILON) & np.isfinite(problem.inverse[a]))
         for a in range(len(weeks))

@@ -8,6 +8,7 @@ as reading its inputs: nothing is loaded row by row and the engine is not the bo
 
 from __future__ import annotations
 
+import json
 import time
 
 from tests.benchmarks.conftest import FULL, REPORT, Http, api_pages, compare
@@ -71,13 +72,14 @@ def test_key_people_measured_apart(organisation):
 
 
 PLAN_TARGET = 5.0
+PLAN_GAP = 0.02
 
 
 def test_plan_api_within_5x_of_listing_the_work_items(organisation):
-    """The ticket plan reads every member and open item (and solves a plan for them); the
-    listing reads the same items a page at a time. The first answer plans from scratch and is
-    reported apart; the plan is kept by its inputs, so the timed answers are what every reader
-    after the first gets until something the plan reads changes."""
+    """The ticket plan reads every member and open item and plans them (issue: within 5x of
+    listing the 20,000 items, a gap under 2%). Each timed plan is made from scratch: an input
+    the plan reads (one item's points) changes before every GET, so the service's plan kept by
+    its inputs never answers; the change itself is one small PATCH."""
     org = organisation(FULL)
     client = Http(org.base, org.token)
     started = time.perf_counter()
@@ -89,17 +91,39 @@ def test_plan_api_within_5x_of_listing_the_work_items(organisation):
     )
     assert len(plan["items"]) + len(plan["unplanned"]) == open_items
     REPORT.add(
-        f"first GET /api/v1/plan at {org.sizes} (plans from scratch): {first:.2f} s; "
-        f"finish {plan['finish_weeks']:.2f} weeks, gap {plan['gap']:.2%}, {plan['method']}"
+        f"first GET /api/v1/plan at {org.sizes}: {first:.2f} s; finish "
+        f"{plan['finish_weeks']:.2f} weeks, lower bound {plan['lower_bound_weeks']:.2f}, "
+        f"gap {plan['gap']:.2%} ({plan['method']})"
     )
+    assert plan["gap"] is not None and plan["gap"] < PLAN_GAP
+    item = plan["items"][0]["work_item_id"]
+    changes = iter(range(1, 10_000))
+
+    def replan() -> bytes:
+        points = 1 + next(changes) / 1000  # a new value each time: never a plan kept before
+        status, body = client.request(
+            "PATCH",
+            f"/api/v1/work-items/{item}",
+            json.dumps({"points": points}).encode(),
+            {"Content-Type": "application/json"},
+        )
+        assert status == 200, body[:300]
+        return client.get("/api/v1/plan")
+
     planned, listing = compare(
-        ("GET /api/v1/plan", lambda: client.get("/api/v1/plan")),
+        ("PATCH one item, then GET /api/v1/plan (planned afresh)", replan),
         (
             "GET /api/v1/work-items?limit=500 (all 40 pages)",
             lambda: api_pages(client, "/api/v1/work-items"),
         ),
     )
+    again = client.json("/api/v1/plan")
+    assert again["gap"] is not None and again["gap"] < PLAN_GAP
     ratio = REPORT.ratio(
-        "e. ticket plan vs listing the work items (API)", org.sizes, planned, listing, PLAN_TARGET
+        "e. ticket plan (afresh) vs listing the work items (API)",
+        org.sizes,
+        planned,
+        listing,
+        PLAN_TARGET,
     )
     assert ratio <= PLAN_TARGET

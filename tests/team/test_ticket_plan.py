@@ -210,14 +210,37 @@ def test_larger_plans_are_never_worse_than_the_baseline(case):
     assert plan.baseline_weeks == pytest.approx(wanted, abs=1e-7)
     assert plan.finish_weeks <= wanted + 1e-9
     assert plan.finish_weeks >= plan.lower_bound_weeks - 1e-7
-    # the two bounds as MODEL.md defines them
-    demand = {a: sum(t.points for t in planned if t.area == a) for a in AREAS}
+    # the bounds: the forecast of the free items in what time each member has left after
+    # their in-progress items (MODEL.md's T when nothing is in progress), the longest item
+    # alone on its fastest member, and each member's in-progress items
+    pinned = pins(team, capacity, planned)
+    demand = {
+        a: sum(t.points for t in planned if t.area == a and t.id not in pinned) for a in AREAS
+    }
     speeds = [{a: velocity_at(p.levels.get(a, 0)) for a in AREAS} for p in team]
-    assert plan.forecast_weeks == pytest.approx(forecast_in_time(speeds, capacity, demand).weeks)
+    used = np.zeros(len(team))
+    for t in planned:
+        if t.id in pinned:
+            used[pinned[t.id]] += size(team[pinned[t.id]], t)
+    left = []
+    for p in range(len(team)):
+        done, row = 0.0, []
+        for rate in capacity[p].tolist():  # the capacity past the first used[p] weeks of it
+            row.append(max(done + rate - used[p], 0.0) - max(done - used[p], 0.0))
+            done += rate
+        left.append(row)
+    after = forecast_in_time(speeds, np.array(left).reshape(capacity.shape), demand).weeks
+    assert plan.forecast_weeks == pytest.approx(after)
+    if not pinned:
+        everything = {a: sum(t.points for t in planned if t.area == a) for a in AREAS}
+        assert plan.forecast_weeks == pytest.approx(
+            forecast_in_time(speeds, capacity, everything).weeks
+        )
     longest = max(
         min(plain_finish(capacity[p], size(team[p], t)) for p in range(len(team))) for t in planned
     )
-    assert plan.item_bound_weeks >= longest - 1e-9
+    by_pins = max((plain_finish(capacity[p], used[p]) for p in range(len(team))), default=0.0)
+    assert plan.item_bound_weeks == pytest.approx(max(longest, by_pins))
     if plan.gap is not None:
         assert plan.gap == pytest.approx(plan.finish_weeks / plan.lower_bound_weeks - 1)
     again = plan_tickets(team, items, AREAS, calendar)
