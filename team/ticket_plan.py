@@ -12,24 +12,32 @@ sizes. So the plan's finish is `max_p C[p]^-1(L[p])`, and the order within a que
 items first, then by id, the backlog's order) only dates the tickets. Minimising the finish is
 scheduling on unrelated machines with capacities that vary in time: NP-hard, so
 
-- small instances are solved exactly: for each whole week w from the lower bound on, a
-  mixed-integer programme (HiGHS, through `scipy.optimize.milp`) looks for the least tau in
-  [0, 1] with every member's load within `C[p](w) + tau * c[p][w]`; the first week that has one
-  holds the optimum, since a plan that finishes by t finishes by any later t;
-- larger ones by an improving search: the greedy "largest item first, to whoever finishes it
-  earliest" (the baseline, also computed to make sure we never do worse), the same greedy kept to
-  the people the forecast's linear programme puts in each area (it plays to strengths, where
-  the plain greedy hands an expert engineer data tickets they happen to finish first), then
-  moves and swaps of the last member's items while the finish improves.
+- every instance gets an improving search: the forecast's plan (its linear programme, solved for the
+  items free to go anywhere in what time each member has left after their in-progress items)
+  rounded to whole items, area by area, largest first, to whoever has the most of their weeks
+  in that area left; then moves and swaps of the last member's items while the finish
+  improves. "Largest item first, to whoever finishes it earliest" (the baseline) is computed
+  too, improved the same way, and the better plan kept, so the plan is never worse than it;
+- small instances are solved exactly: items of one area and size are interchangeable, so a
+  mixed-integer programme (HiGHS) over how many items of each kind each member takes looks,
+  for each whole week w from the lower bound on, for the least tau in [0, 1] with every
+  member's load within `C[p](w) + tau * c[p][w]`; the first week that has one holds the
+  optimum, since a plan that finishes by t finishes by any later t.
 
-Both lower bounds of MODEL.md come with the plan: the forecast T (the work divisible), and the
-longest time any single item needs on its fastest member; `gap = finish / max(bounds) - 1`.
-Every limit is a count of iterations or nodes, never a clock, so the same data gives the same plan.
+Lower bounds come with the plan: the forecast of the free items in the time left after the
+in-progress ones (MODEL.md's T when nothing is in progress), the longest time any item needs on
+its fastest member, and each member's in-progress items; `gap = finish / max(bounds) - 1`.
+Every limit is a count of iterations or nodes, never a clock, so the same data gives the same
+plan.
 
-A published plan (item -> member) is kept where it can be: the plan that starts from it, places
-what is new or has lost its member, and moves items off anyone who would finish later than 2%
-past the plan made from scratch, is taken when it finishes within those 2% (and, exactly, by a
-programme that minimises the moves, where the instance is small).
+A published plan (item -> member) is kept where it can be. Among plans finishing within 2% of
+the plan made from scratch, the one moving the fewest published items is sought: from the
+published assignments with new or orphaned items placed where they cost the least, and from
+the forecast's plan rounded with published items first, items are moved off whoever finishes
+too late (a move, a chain of two moves, a swap); where that gets stuck, the few members past
+the limit and those with the most time left are re-planned exactly (fewest moves, by counts of
+each kind), else the plan walks towards the fresh plan until it fits; items then go back to
+their published member wherever they still fit. Small instances get the exact fewest moves.
 """
 
 from __future__ import annotations
@@ -455,7 +463,7 @@ def plan_tickets(
     item_bound = _item_bound(problem)
     bound = max(forecast, item_bound)
 
-    baseline = _greedy(problem, None)
+    baseline = _greedy(problem)
     baseline_weeks = problem.finish(baseline)
     candidates = [baseline]
     weeks = _allocation(speeds, after_pins, demand, forecast, points_per_week, areas)
@@ -589,24 +597,16 @@ def _order(problem: _Problem) -> np.ndarray:
     return free[np.lexsort((free, -problem.points[free]))]
 
 
-def _greedy(problem: _Problem, eligible: np.ndarray | None) -> np.ndarray:
-    """Largest item first, each to the member who would finish it earliest (ties: the lower
-    index); with `eligible` (areas x members), only among the members the forecast puts in
-    its area while one of them can finish it within the horizon."""
+def _greedy(problem: _Problem) -> np.ndarray:
+    """The baseline: largest item first, each to the member who would finish it earliest
+    (finishes within `EPSILON` tie; ties to the member listed first)."""
     assign = problem.pinned.copy()
     loads = _pinned_load(problem)
     clock = problem.clock
-    choices = [_choices(problem, a, None) for a in range(problem.inverse.shape[0])]
-    narrow = (
-        choices
-        if eligible is None
-        else [_choices(problem, a, eligible[a]) for a in range(problem.inverse.shape[0])]
-    )
+    choices = [_choices(problem, a) for a in range(problem.inverse.shape[0])]
     for i in _order(problem).tolist():
         a, q = int(problem.area[i]), float(problem.points[i])
-        p, when = _earliest(clock, loads, q, narrow[a])
-        if not math.isfinite(when) and eligible is not None:
-            p, when = _earliest(clock, loads, q, choices[a])
+        p, when = _earliest(clock, loads, q, choices[a])
         if not math.isfinite(when):  # past the horizon for everyone: the least overflow
             sizes = problem.sizes(i)
             p = int(np.argmin(loads + sizes - clock.total))
@@ -618,15 +618,13 @@ def _greedy(problem: _Problem, eligible: np.ndarray | None) -> np.ndarray:
 _Choices = tuple[np.ndarray, np.ndarray, np.ndarray, _RowSet, np.ndarray]
 
 
-def _choices(problem: _Problem, area: int, among: np.ndarray | None) -> _Choices:
-    """Who may take an item of `area` (who can work in it, `among` those when some are),
-    split into the members of the common calendar and the others, with their weeks per point
-    (the former also over their fte)."""
+def _choices(problem: _Problem, area: int) -> _Choices:
+    """Who may take an item of `area` (who can work in it), split into the members of the
+    common calendar and the others, with their weeks per point (the former also over their
+    fte)."""
     clock = problem.clock
     inverse = problem.inverse[area]
     can = np.isfinite(inverse)
-    if among is not None and (can & among).any():
-        can = can & among
     plain = np.flatnonzero(can & clock.plain)
     others = np.flatnonzero(can & ~clock.plain)
     return plain, inverse[plain], clock.scale[plain], _RowSet(clock, others), inverse[others]
