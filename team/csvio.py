@@ -56,13 +56,20 @@ _MINUS_SIGN = "\u2212"  # − reads as a minus in some spreadsheets, but NFKC le
 def starts_formula(cell: str) -> bool:
     """Whether a spreadsheet could run `cell`, its leading apostrophes left aside, as a formula.
 
-    The one rule: after any leading whitespace, the first character is, or folds (NFKC) to, one
-    of = + - @ (or is the minus sign); or the cell starts with a tab or a line break.
+    The one rule: after any leading whitespace and invisible format characters (a byte-order
+    mark, zero-width spaces: a spreadsheet may drop them), the first character is, or folds
+    (NFKC) to, one of = + - @ (or is the minus sign); or the cell starts with a tab or a line
+    break.
     """
     text = cell.lstrip("'")
     if text[:1] in ("\t", "\r", "\n"):
         return True
-    text = text.lstrip()
+    start = 0
+    while start < len(text) and (
+        text[start].isspace() or unicodedata.category(text[start]) == "Cf"
+    ):
+        start += 1
+    text = text[start:]
     if not text:
         return False
     first = text[0]

@@ -163,7 +163,8 @@ _CHUNK = 1000
 def time_changed_since(at: datetime, *, session: Session) -> set[int]:
     """The ids of the members whose time on the team changed after `at` (as stored, e.g. a
     published plan's `published_at`): their fte, start or end date, being marked as left, or
-    one of their absences added, moved or removed; a member added since counts too.
+    one of their absences added, moved or removed, or a level of theirs (which sizes their
+    tickets); a member added since counts too.
 
     The state at `at` is compared with the state now, so a change undone since is no change.
     Two queries, plus one per thousand records changed since (their states before `at`).
@@ -191,7 +192,16 @@ def time_changed_since(at: datetime, *, session: Session) -> set[int]:
                 .order_by(col(InputChange.at), col(InputChange.id))
             ):
                 then[(kind, subject)] = state
-    changed: set[int] = set()
+    # a member's levels (their speed) count too: the plan sizes their tickets by them
+    changed: set[int] = {
+        member_id
+        for (member_id,) in connection.execute(
+            sa_select(col(RatingChange.member_id)).where(
+                col(RatingChange.changed_at) > at,
+                col(RatingChange.area_id).is_not(None),
+            )
+        )
+    }
     for (kind, subject), state in now.items():
         before = then.get((kind, subject))
         if kind == "member":

@@ -24,9 +24,10 @@ scheduling on unrelated machines with capacities that vary in time: NP-hard, so
   member's load within `C[p](w) + tau * c[p][w]`; the first week that has one holds the
   optimum, since a plan that finishes by t finishes by any later t.
 
-Lower bounds come with the plan: the forecast of the free items in the time left after the
-in-progress ones (MODEL.md's T when nothing is in progress), the longest time any item needs on
-its fastest member, and each member's in-progress items; `gap = finish / max(bounds) - 1`.
+Lower bounds come with the plan: MODEL.md's two (the forecast T, and the longest time any item
+needs on its fastest member) and two that in-progress items kept with their member give: that
+member's time for them, and the forecast of the other items in what time each member has left
+after theirs. `gap = finish / max(bounds) - 1`, an upper bound on how far from the best plan.
 Every limit is a count of iterations or nodes, never a clock, so the same data gives the same
 plan.
 
@@ -140,19 +141,22 @@ class TicketPlan:
 
     items: tuple[PlannedTicket, ...]
     finish_weeks: float
-    forecast_weeks: float
-    item_bound_weeks: float
+    forecast_weeks: float  # MODEL.md's T: the work divisible, nothing kept with anyone
+    item_bound_weeks: float  # the longest item alone on its fastest member, or pinned queue
     baseline_weeks: float
     fresh_weeks: float  # the plan made from scratch (the same as finish_weeks unless published)
     proven_optimal: bool
     method: str  # "exact", "search" or "none" (nothing to plan)
     unplanned: tuple[Unplanned, ...] = field(default=())
     moved: int = 0
+    # T of the items free to go anywhere, in the time each member has left after their
+    # in-progress items (which come first): a tighter bound than T when work is in progress.
+    free_forecast_weeks: float = 0.0
 
     @property
     def lower_bound_weeks(self) -> float:
-        """The larger of the two lower bounds: no plan finishes earlier."""
-        return max(self.forecast_weeks, self.item_bound_weeks)
+        """The largest of the lower bounds: no plan finishes earlier."""
+        return max(self.forecast_weeks, self.item_bound_weeks, self.free_forecast_weeks)
 
     @property
     def gap(self) -> float | None:
@@ -454,19 +458,27 @@ def plan_tickets(
     # the first of their time (they come first in the queue): a lower bound on any plan, and
     # with nothing in progress the forecast T of MODEL.md.
     demand = {a: 0.0 for a in areas}
+    everything = {a: 0.0 for a in areas}
     for t, pin in zip(kept, problem.pinned.tolist(), strict=True):
+        everything[t.area] += t.points
         if pin < 0:
             demand[t.area] += t.points
     speeds = [{a: _speed(p, a, velocities, 1.0) for a in areas} for p in team]
-    after_pins = _after(capacity, _pinned_load(problem))
-    forecast = forecast_in_time(speeds, after_pins, demand, points_per_week).weeks
+    pinned = _pinned_load(problem)
+    after_pins = _after(capacity, pinned) if pinned.any() else capacity
+    free_forecast = forecast_in_time(speeds, after_pins, demand, points_per_week).weeks
+    forecast = (  # MODEL.md's T: all of it divisible, nothing kept with anyone
+        forecast_in_time(speeds, capacity, everything, points_per_week).weeks
+        if pinned.any()
+        else free_forecast
+    )
     item_bound = _item_bound(problem)
-    bound = max(forecast, item_bound)
+    bound = max(forecast, free_forecast, item_bound)
 
     baseline = _greedy(problem)
     baseline_weeks = problem.finish(baseline)
     candidates = [baseline]
-    weeks = _allocation(speeds, after_pins, demand, forecast, points_per_week, areas)
+    weeks = _allocation(speeds, after_pins, demand, free_forecast, points_per_week, areas)
     problem.weeks = weeks
     if weeks is not None:
         candidates.append(_budgeted(problem, weeks))
@@ -497,6 +509,7 @@ def plan_tickets(
         finish_weeks=problem.finish(chosen),
         forecast_weeks=forecast,
         item_bound_weeks=item_bound,
+        free_forecast_weeks=free_forecast,
         baseline_weeks=baseline_weeks,
         fresh_weeks=fresh,
         proven_optimal=proven and np.array_equal(chosen, best),
@@ -572,7 +585,12 @@ def _plannable(
             unplanned.append(
                 Unplanned(
                     t.id,
-                    f"no one could finish it within the horizon of {calendar.horizon_weeks} weeks",
+                    "no one could finish it within the horizon of "
+                    + (
+                        "1 week"
+                        if calendar.horizon_weeks == 1
+                        else f"{calendar.horizon_weeks} weeks"
+                    ),
                 )
             )
             continue

@@ -72,7 +72,9 @@ class PlanPublic(BaseModel):
     )
     finish_date: dt.date | None
     lower_bound_weeks: float | None = Field(
-        description="No plan finishes earlier: the larger of forecast_weeks and item_bound_weeks."
+        description="No plan finishes earlier: the largest of forecast_weeks, item_bound_weeks "
+        "and, with work in progress, the forecast of the other items in the time each member "
+        "has left after their in-progress items (which come first)."
     )
     gap: float | None = Field(
         description="finish_weeks / lower_bound_weeks - 1; null with nothing planned or no finish."
@@ -80,10 +82,12 @@ class PlanPublic(BaseModel):
     published_at: dt.datetime | None = Field(description="When the latest plan was published.")
     items: list[PlanItemPublic] = Field(description="Member by member, each in queue order.")
     forecast_weeks: float | None = Field(
-        description="Lower bound 1: the forecast (work divisible)."
+        description="A lower bound: the forecast T of every planned item (work divisible, "
+        "nothing kept with anyone)."
     )
     item_bound_weeks: float | None = Field(
-        description="Lower bound 2: the longest any one item takes on its fastest member."
+        description="A lower bound: the longest any one item takes on its fastest member, or a "
+        "member takes for the items in progress with them."
     )
     baseline_weeks: float | None = Field(
         description="The finish of 'largest item first, to whoever finishes it earliest'."

@@ -230,17 +230,19 @@ def test_larger_plans_are_never_worse_than_the_baseline(case):
             done += rate
         left.append(row)
     after = forecast_in_time(speeds, np.array(left).reshape(capacity.shape), demand).weeks
-    assert plan.forecast_weeks == pytest.approx(after)
-    if not pinned:
-        everything = {a: sum(t.points for t in planned if t.area == a) for a in AREAS}
-        assert plan.forecast_weeks == pytest.approx(
-            forecast_in_time(speeds, capacity, everything).weeks
-        )
+    assert plan.free_forecast_weeks == pytest.approx(after)
+    everything = {a: sum(t.points for t in planned if t.area == a) for a in AREAS}
+    assert plan.forecast_weeks == pytest.approx(
+        forecast_in_time(speeds, capacity, everything).weeks
+    )
     longest = max(
         min(plain_finish(capacity[p], size(team[p], t)) for p in range(len(team))) for t in planned
     )
     by_pins = max((plain_finish(capacity[p], used[p]) for p in range(len(team))), default=0.0)
     assert plan.item_bound_weeks == pytest.approx(max(longest, by_pins))
+    assert plan.lower_bound_weeks == pytest.approx(
+        max(longest, by_pins, after, plan.forecast_weeks)
+    )
     if plan.gap is not None:
         assert plan.gap == pytest.approx(plan.finish_weeks / plan.lower_bound_weeks - 1)
     again = plan_tickets(team, items, AREAS, calendar)
