@@ -166,6 +166,8 @@ LOOKALIKES = [
     " =1+1",
     "\u00a0=1+1",
     "\u3000\uff1d1+1",
+    "\ufeff=bom",  # a byte-order mark in front (invisible; a spreadsheet may drop it)
+    "\u200b+1",  # a zero-width space in front
 ]
 
 
