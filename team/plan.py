@@ -31,6 +31,7 @@ from sqlmodel import Session, col
 
 from team.areas import get_settings, list_areas
 from team.calendar import Calendar, Person, capacities, finish_date, start_date
+from team.errors import Conflict
 from team.history import time_changed_since
 from team.models import Member, PlanAssignment, PlanPublication, WorkItem
 from team.report import counted_members
@@ -44,9 +45,11 @@ __all__ = [
     "PlanRow",
     "PlanView",
     "Publication",
+    "Share",
     "UnplannedRow",
     "current_plan",
     "member_rows",
+    "plan_shares",
     "publish_plan",
 ]
 
@@ -267,10 +270,28 @@ def _keeping_assignees(inputs: _Inputs, plan: TicketPlan) -> float | None:
     return 0.0 if abs(cost) < 1e-9 else cost  # solver noise is no cost
 
 
-def publish_plan(*, session: Session, by: str) -> Publication:
+def publish_plan(*, session: Session, by: str, seen: int | None = None) -> Publication:
     """Keep the current plan as the published one: its assignments and finish dates, in one
     insert. Older publications keep their row (who published what, when) but not their
-    assignments, which only the latest one is compared with."""
+    assignments, which only the latest one is compared with.
+
+    `seen` is the latest publication's id as the publisher saw it (0: none yet): when another
+    was published since (someone else, or the same form sent twice), nothing is published and
+    `Conflict` says by whom, so that nobody replaces a plan they have not looked at."""
+    if seen is not None:
+        latest = _latest_publication(session)
+        if (latest.publication.id if latest else 0) != seen:
+            what = "The published plan is not the one you saw"
+            if latest is not None:
+                at = latest.publication.published_at
+                what = (
+                    f"The plan was published meanwhile, by {latest.publication.published_by} "
+                    f"at {at:%H:%M} UTC on {at.day} {at:%B %Y}"
+                )
+            raise Conflict(
+                f"{what}: nothing was published. Look at the plan as it stands now before "
+                "publishing it."
+            )
     view = current_plan(session=session, with_keeping=False)
     finite = math.isfinite(view.finish_weeks)
     publication = PlanPublication(
@@ -609,6 +630,50 @@ def _moves(
 
 def _by_name(name: str) -> str:
     return name.casefold()
+
+
+@dataclass(frozen=True)
+class Share:
+    """One member's planned time by area, as shares (the coverage report's "who works
+    where"), and how many tickets that is."""
+
+    member_id: int
+    name: str
+    fte: float
+    tickets: int
+    shares: dict[str, float]
+
+
+def plan_shares(*, session: Session) -> tuple[Share, ...]:
+    """Each member's planned tickets by area, from the plan kept for these inputs, without
+    the rows a plan page needs (the coverage page reads only this)."""
+    inputs = _load(session)
+    plan = _plan(inputs, keep_assignees=False)
+    weeks: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    counts: dict[int, int] = defaultdict(int)
+    for ticket in plan.items:
+        weeks[ticket.member_id][inputs.items[ticket.item_id].area] += ticket.personal_weeks
+        counts[ticket.member_id] += 1
+    result = []
+    for member in inputs.team:  # the team's order
+        if member.id not in weeks:
+            continue
+        mine = weeks[member.id]
+        total = sum(mine.values())
+        result.append(
+            Share(
+                member_id=member.id,
+                name=member.name,
+                fte=member.fte,
+                tickets=counts[member.id],
+                shares={
+                    key: mine[key] / total
+                    for key, _ in inputs.areas
+                    if mine.get(key) and total > 0 and math.isfinite(total)
+                },
+            )
+        )
+    return tuple(sorted(result, key=lambda share: (_by_name(share.name), share.member_id)))
 
 
 def member_rows(view: PlanView, member_id: int) -> tuple[PlanRow, ...]:

@@ -1,20 +1,94 @@
-"""The ticket plan's pages and downloads (MODEL.md, "The ticket plan"): the plan as CSV for a
-spreadsheet, and each member's queue as an iCalendar file for their calendar."""
+"""The ticket plan's pages and downloads (MODEL.md, "The ticket plan"): the plan page (its
+finish, bounds and gap, a Gantt chart of one lane per member with filters and pages, what moved
+since the published plan, what is left out, the manual assignees, and publishing), the plan as
+CSV for a spreadsheet, and each member's queue as an iCalendar file for their calendar."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
 from icalendar import Calendar, Event
+from wtforms import HiddenField
+from wtforms.validators import Regexp
 
-from hiring.access import TEAM_READERS, allow
-from hiring.db import get_session
+from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
+from hiring.db import get_session, write_intent
+from hiring.pages.gantt import gantt
+from hiring.pages.listing import MAX_OFFSET
+from hiring.web import day
 from team.csvio import encode_download, number, write_table
+from team.errors import Conflict
 from team.members import get_member
-from team.plan import PlanRow, current_plan, member_rows
+from team.plan import PlanRow, current_plan, member_rows, publish_plan
+from team.plan_lanes import PlanFilters, plan_page
 
 bp = Blueprint("plan", __name__)
+
+
+class PublishPlanForm(FlaskForm):
+    """Publishing the plan: a CSRF token, and the latest publication the page showed (0: none),
+    so that a form sent twice, or after someone else published, publishes nothing."""
+
+    seen = HiddenField(validators=[Regexp(r"^[0-9]{1,10}$")])
+
+
+def _filters() -> PlanFilters:
+    """The page's query (?area=&member=&q=&offset=), read leniently: a hand-edited URL shows
+    the plan unfiltered rather than an error page."""
+    member = request.args.get("member", "")
+    offset = request.args.get("offset", "")
+    return PlanFilters(
+        area=request.args.get("area", "").strip()[:40],
+        member_id=int(member) if member.isdigit() and len(member) < 10 else None,
+        search=request.args.get("q", "").strip()[:100],
+        offset=min(int(offset), MAX_OFFSET) if offset.isdigit() and len(offset) < 12 else 0,
+    )
+
+
+@bp.route("/plan")
+@allow(*TEAM_READERS)
+def show_plan():
+    """The plan: its finish first, then how good it is (the lower bound and the gap), a Gantt
+    chart of a page of lanes with the same tickets listed under it, what moved since the
+    published plan, what is left out, what the manual assignees would cost, and publishing."""
+    page = plan_page(_filters(), session=get_session())
+    form = PublishPlanForm(seen=str(page.view.published.id if page.view.published else 0))
+    return render_template("plan/show.html", page=page, chart=gantt(page), form=form)
+
+
+@bp.route("/plan/publish", methods=["POST"])
+@allow(*TEAM_EDITORS)
+def publish():
+    """Publish the current plan (the page's form), then show the page again with a message;
+    a stale or repeated form publishes nothing and says why."""
+    form = PublishPlanForm()
+    if not form.validate_on_submit():
+        flash(
+            "Nothing was published: the form was incomplete. Try again from this page.", "warning"
+        )
+        return redirect(url_for("plan.show_plan"), code=303)
+    db = get_session()
+    # As the API does: the plan is made first in a read transaction (seconds on a big team,
+    # with no write lock held on SQLite), and publishing then finds it kept by its inputs.
+    db.rollback()
+    with write_intent(False):
+        current_plan(session=db, with_keeping=False)
+        db.rollback()
+    try:
+        publication = publish_plan(session=db, by=current_user.email, seen=int(form.seen.data))
+    except Conflict as error:
+        db.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for("plan.show_plan"), code=303)
+    finish = (
+        f": it finishes about {day(publication.finish_date)}" if publication.finish_date else ""
+    )
+    flash(f"Plan published{finish}. Later plans are shown against it.", "success")
+    return redirect(url_for("plan.show_plan"), code=303)
+
 
 CSV_COLUMNS = (
     "member",
@@ -70,13 +144,17 @@ def member_calendar(member_id: int):
     db = get_session()
     member = get_member(member_id, session=db)  # 404 for no such member
     rows = member_rows(current_plan(session=db), member_id)
-    host = request.host.partition(":")[0] or "localhost"
-    body = _calendar(f"Plan: {member.name}", rows, host).to_ical()
+    body = _calendar(f"Plan: {member.name}", rows, UID_DOMAIN).to_ical()
     return Response(
         body,
         mimetype="text/calendar",
         headers={"Content-Disposition": f"attachment; filename=plan-member-{member_id}.ics"},
     )
+
+
+# The events' UIDs end in this, not the request's host, so that one ticket is one event in a
+# subscribed calendar however the service was reached.
+UID_DOMAIN = "plan.team-gaps"
 
 
 def _calendar(name: str, rows: tuple[PlanRow, ...], host: str) -> Calendar:

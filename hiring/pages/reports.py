@@ -19,6 +19,7 @@ from team.areas import list_areas
 from team.csvio import encode_download, number, write_table
 from team.history import DEFAULT_DAYS, change_days, forecast_history
 from team.models import Area
+from team.plan import Share, plan_shares
 from team.report import (
     CoverageReport,
     Hypothetical,
@@ -99,6 +100,9 @@ def coverage():
         else:
             status = 400
     report = comparison.current if comparison else coverage_report(session=db, week_by_week=True)
+    # "Who works where" is the ticket plan's: each person's planned tickets by area (the API's
+    # `allocation` stays the forecast's divisible split, MODEL.md "Explaining").
+    lanes = plan_shares(session=db)
     return render_template(
         "reports/coverage.html",
         report=report,
@@ -106,22 +110,24 @@ def coverage():
         form=form,
         areas=areas,
         members=members,
-        chart=_chart_data(report),
+        lanes=lanes,
+        chart=_chart_data(report, lanes),
         today=date.today(),
     ), status
 
 
-def _chart_data(report: CoverageReport) -> dict[str, object]:
-    """What the two charts draw, handed to static/charts.js as JSON (no inline script)."""
+def _chart_data(report: CoverageReport, lanes: Sequence[Share]) -> dict[str, object]:
+    """What the charts draw, handed to static/charts.js as JSON (no inline script); who works
+    where is each person's planned tickets by area, from the ticket plan's lanes."""
     return {
         "areas": [a.name for a in report.areas],
         "demand_share": [round(a.demand_share * 100, 1) for a in report.areas],
         "capability_share": [round(a.capability_share * 100, 1) for a in report.areas],
-        "people": [p.name for p in report.allocation],
+        "people": [lane.name for lane in lanes],
         "allocation": [
             {
                 "label": a.name,
-                "data": [round(p.shares.get(a.key, 0) * 100, 1) for p in report.allocation],
+                "data": [round(lane.shares.get(a.key, 0) * 100, 1) for lane in lanes],
             }
             for a in report.areas
         ],

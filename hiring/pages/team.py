@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
+from hiring.access import TEAM_EDITORS, TEAM_READERS, allow, may_open
 from hiring.db import get_session
 from hiring.pages.forms import AbsenceForm, ConfirmedForm, MemberForm, member_form
 from hiring.pages.listing import page_args
@@ -24,6 +24,7 @@ from team import absences
 from team import members as service
 from team.areas import list_areas, list_skills
 from team.models import Area, Skill
+from team.plan import current_plan, member_rows
 from team.report import member_ticket_sizes, what_if
 from team.schemas import AbsenceCreate, MemberCreate, MemberUpdate
 
@@ -125,9 +126,15 @@ def _member_page(member_id: int, absence_form: AbsenceForm, status: int = 200):
     db = get_session()
     found = service.get_member(member_id, session=db)
     away, _total = absences.list_absences(member_id, session=db)
+    # Their queue in the ticket plan, for those who may see the plan (kept per process by its
+    # inputs, so it is worked out once for every member's page, the plan page and the exports).
+    shows_queue = found.active and may_open("plan.show_plan")
     return render_template(
         "team/member.html",
         member=found,
+        queue=member_rows(current_plan(session=db, with_keeping=False), member_id)
+        if shows_queue
+        else None,
         areas=list_areas(session=db),
         skills=list_skills(session=db),
         history=service.rating_history(session=db, member_id=member_id),

@@ -108,8 +108,8 @@ def test_a_members_queue_as_an_icalendar_file(client, as_role, planned):
     assert str(calendar["X-WR-CALNAME"]) == "Plan: Ada Lovelace"
     events = list(calendar.walk("VEVENT"))
     assert [str(e["UID"]) for e in events] == [
-        f"plan-item-{items[0].id}@localhost",
-        f"plan-item-{items[1].id}@localhost",
+        f"plan-item-{items[0].id}@plan.team-gaps",
+        f"plan-item-{items[1].id}@plan.team-gaps",
     ]
     assert [str(e["SUMMARY"]) for e in events] == [
         "=Drift model (5 points)",
