@@ -324,13 +324,13 @@ class _Clock:
             result[past] = self.weeks + 1 + load[past] - self.total[who[past]]
         return result
 
+    def extended_one(self, member: int, load: float) -> float:
+        """`extended` for one member."""
+        return float(self.extended(np.array([member]), np.array([load]))[0])
+
     def finish_all(self, loads: np.ndarray) -> np.ndarray:
         """Each member's finish for a load each."""
         return self.finish(np.arange(len(loads)), loads)
-
-    def finish_one(self, member: int, load: float) -> float:
-        """One member's finish."""
-        return float(self.finish(np.array([member]), np.array([load]))[0])
 
 
 class _RowSet:
@@ -386,10 +386,12 @@ class _Problem:
         return float(self.points[item] * self.inverse[self.area[item], member])
 
     def loads(self, assign: np.ndarray) -> np.ndarray:
-        """Each member's summed personal sizes under an assignment (item -> member index)."""
-        own = self.points * self.inverse[self.area, assign]
+        """Each member's summed personal sizes under an assignment (item -> member index; an
+        item at -1 is nobody's yet)."""
+        placed = np.flatnonzero(assign >= 0)
         loads = np.zeros(self.inverse.shape[1])
-        np.add.at(loads, assign, own)
+        who = assign[placed]
+        np.add.at(loads, who, self.points[placed] * self.inverse[self.area[placed], who])
         return loads
 
     def finish(self, assign: np.ndarray) -> float:
@@ -758,7 +760,7 @@ def _improve(problem: _Problem, assign: np.ndarray) -> np.ndarray:
                 continue
             seen.add(key)
             sizes = problem.sizes(i)
-            after_p = float(clock.extended(np.array([p]), np.array([loads[p] - sizes[p]]))[0])
+            after_p = clock.extended_one(p, loads[p] - sizes[p])
             there = clock.extended(everyone, loads + sizes)
             there[p] = math.inf
             q = int(np.argmin(there))
@@ -1042,14 +1044,7 @@ def _neighbourhood(
 
 def _pinned_load(problem: _Problem) -> np.ndarray:
     """Each member's summed sizes of the items pinned to them."""
-    loads = np.zeros(problem.inverse.shape[1])
-    fixed = np.flatnonzero(problem.pinned >= 0)
-    np.add.at(
-        loads,
-        problem.pinned[fixed],
-        problem.points[fixed] * problem.inverse[problem.area[fixed], problem.pinned[fixed]],
-    )
-    return loads
+    return problem.loads(problem.pinned)
 
 
 def _stable(
@@ -1102,13 +1097,7 @@ def _kept_then_greedy(
     clock = problem.clock
     everyone = np.arange(problem.inverse.shape[1])
     assign = np.where(keep, published, problem.pinned)
-    loads = problem.loads(np.where(assign >= 0, assign, 0)) * 0.0
-    placed = np.flatnonzero(assign >= 0)
-    np.add.at(
-        loads,
-        assign[placed],
-        problem.points[placed] * problem.inverse[problem.area[placed], assign[placed]],
-    )
+    loads = problem.loads(assign)
     rest = np.flatnonzero(assign < 0)
     rest = rest[np.lexsort((rest, -problem.points[rest]))]
     for i in rest.tolist():
@@ -1170,7 +1159,7 @@ def _repair(
             if there[q] <= allowed:
                 step = (float(there[q]), i, q, -1)
                 break
-            after_p = float(clock.extended(np.array([p]), np.array([loads[p] - sizes[p]]))[0])
+            after_p = clock.extended_one(p, loads[p] - sizes[p])
             value = max(after_p, float(there[q]))
             if value < now - EPSILON and (fallback is None or value < fallback[0] - EPSILON):
                 fallback = (value, i, q, -1)
@@ -1234,7 +1223,7 @@ def _chain(
                     continue
                 done.add(kj)
                 sj = problem.sizes(j)
-                if clock.extended(np.array([q]), np.array([load_q - sj[q]]))[0] > allowed:
+                if clock.extended_one(q, load_q - sj[q]) > allowed:
                     continue
                 there = clock.extended(everyone, loads + sj)
                 there[[p, q]] = math.inf
@@ -1276,7 +1265,7 @@ def _restore(
         moved = False
         for k in np.flatnonzero(fits).tolist():  # loads change as items go back: check again
             i, p, q = int(away[k]), int(home[k]), int(assign[away[k]])
-            if clock.extended(np.array([p]), np.array([loads[p] + back[k]]))[0] <= allowed:
+            if clock.extended_one(p, loads[p] + back[k]) <= allowed:
                 _apply(problem, assign, loads, finish, q, (0.0, i, p, -1))
                 moved = True
         if not moved:
