@@ -52,6 +52,7 @@ from team.levels import STRONG
 __all__ = [
     "AreaPressure",
     "KeyPerson",
+    "MergedTeam",
     "TeamForecast",
     "forecast_team",
     "key_people",
@@ -60,6 +61,7 @@ __all__ = [
     "team_weeks",
     "weeks_saved",
     "with_each",
+    "with_sets",
 ]
 
 
@@ -155,7 +157,7 @@ def team_weeks(
     return forecast_in_time(speeds, capacity, demand, points_per_week).weeks
 
 
-class _Merged:
+class MergedTeam:
     """The team's capacities worked out once, merged by speeds (exact whatever the calendars:
     `team.forecast`), so that trying an extra person changes only their row and their
     mentor's group's."""
@@ -185,26 +187,46 @@ class _Merged:
         # An extra starts on or after the plan start, so never mentors: the team's order holds.
         self._ranked = ranked_mentors(team, calendar, self.areas)
 
-    def with_extra(self, extra: Person) -> tuple[list[dict[str, float]], np.ndarray]:
-        """Speeds and capacities of the merged team plus `extra` (the last row), their mentor's
-        time taken off the mentor's group, never below 0 for the mentor."""
+    def mentor(self, extra: Person) -> tuple[int, np.ndarray] | None:
+        """Who of the team mentors `extra` (by index) and what it costs them each week; None
+        when nobody does. It depends only on the extra's strongest area and start, so
+        candidates share it (and another extra never changes it: extras never mentor)."""
         if extra.start is not None and extra.start < self.calendar.plan_start:
             raise ValueError("a candidate starts on or after the plan start")
-        weeks = self.calendar.horizon_weeks
-        with_them = np.vstack([self.rows, own_capacity(extra, self.calendar, weeks)[None, :]])
-        # Who mentors an extra, and what it costs them, depends only on the extra's strongest
-        # area and start: candidates share it.
         key = (strongest_area(extra.levels, self.areas), extra.start)
         if key not in self._mentors:
             self._mentors[key] = mentor_load(
-                extra, [*self.team, extra], self.calendar, self.areas, weeks, self._ranked
+                extra,
+                [*self.team, extra],
+                self.calendar,
+                self.areas,
+                self.calendar.horizon_weeks,
+                self._ranked,
             )
-        found = self._mentors[key]
-        if found is not None:
-            mentor, load = found
+        return self._mentors[key]
+
+    def with_extra(self, extra: Person) -> tuple[list[dict[str, float]], np.ndarray]:
+        """Speeds and capacities of the merged team plus `extra` (the last row), their mentor's
+        time taken off the mentor's group, never below 0 for the mentor."""
+        return self.with_extras([extra])
+
+    def with_extras(self, extras: Sequence[Person]) -> tuple[list[dict[str, float]], np.ndarray]:
+        """Speeds and capacities of the merged team plus `extras` (the last rows, in order),
+        each mentor's time for all the extras they show around taken off their group at once,
+        so that a mentor's capacity is clipped at 0 once (as `capacities` does for everyone)."""
+        weeks = self.calendar.horizon_weeks
+        own = [own_capacity(extra, self.calendar, weeks) for extra in extras]
+        with_them = np.vstack([self.rows, *(row[None, :] for row in own)])
+        loads: dict[int, np.ndarray] = {}
+        for extra in extras:
+            found = self.mentor(extra)
+            if found is not None:
+                mentor, load = found
+                loads[mentor] = loads.get(mentor, np.zeros(weeks)) + load
+        for mentor, load in loads.items():
             less = np.maximum(self.capacity[mentor] - load, 0.0) - self.capacity[mentor]
             with_them[self.group_of[mentor]] += less
-        speeds = [*self.groups, *_speeds([extra], self.areas, self.velocities)]
+        speeds = [*self.groups, *_speeds(extras, self.areas, self.velocities)]
         return speeds, with_them
 
 
@@ -230,7 +252,7 @@ def with_each(
     Extras with the same levels, fte and dates share a search, which starts at the team's own
     T: a candidate moves it by a few weeks at most.
     """
-    merged = _Merged(team, demand, calendar, velocities)
+    merged = MergedTeam(team, demand, calendar, velocities)
     busy = [a for a in merged.areas if demand[a] > 0]
     if not busy:
         return tuple(0.0 for _ in extras)
@@ -258,6 +280,28 @@ def with_each(
     return tuple(result)
 
 
+def with_sets(
+    team: Sequence[Person],
+    sets: Sequence[Sequence[Person]],
+    demand: Mapping[str, float],
+    calendar: Calendar,
+    velocities: Sequence[float] = DEFAULT_VELOCITIES,
+    points_per_week: float = DEFAULT_POINTS_PER_WEEK,
+) -> tuple[float, ...]:
+    """For each set of extras (candidates with their starts), T with all of them on the team:
+    the team merged once, each set adding its rows and its mentors' time (`with_each` for
+    sets: a slate's forecast, `hiring.slate`)."""
+    merged = MergedTeam(team, demand, calendar, velocities)
+    if not any(demand[a] > 0 for a in merged.areas):
+        return tuple(0.0 for _ in sets)
+    near = forecast_in_time(merged.groups, merged.rows, demand, points_per_week).weeks
+    result = []
+    for extras in sets:
+        speeds, capacity = merged.with_extras(extras)
+        result.append(forecast_in_time(speeds, capacity, demand, points_per_week, near=near).weeks)
+    return tuple(result)
+
+
 def shares_with(
     team: Sequence[Person],
     extras: Sequence[Person],
@@ -270,7 +314,7 @@ def shares_with(
     """Where each extra would work when the work lands at `weeks` (their forecast, from
     `with_each`): their weeks per area over their capacity up to then, in the plan that uses
     the fewest weeks in all; empty where that forecast is 0 or infinite, or they give nothing."""
-    merged = _Merged(team, demand, calendar, velocities) if extras else None
+    merged = MergedTeam(team, demand, calendar, velocities) if extras else None
     solved: dict[tuple[object, ...], dict[str, float]] = {}
     result = []
     for extra, at in zip(extras, weeks, strict=True):
@@ -373,7 +417,7 @@ def key_people(
     busy = [a for a in areas if demand[a] > 0]
     if not busy:
         return tuple(KeyPerson(member.id, 0.0) for member in team)
-    merged = _Merged(team, demand, calendar, velocities)
+    merged = MergedTeam(team, demand, calendar, velocities)
     weeks = calendar.horizon_weeks
     # Newcomers and whoever mentors one (even a mentor away then, whose load is 0): without
     # them, who mentors whom can change.
