@@ -61,7 +61,6 @@ __all__ = [
     "team_weeks",
     "weeks_saved",
     "with_each",
-    "with_sets",
 ]
 
 
@@ -277,28 +276,6 @@ def with_each(
         if key not in solved:
             solved[key] = least_t(*merged.with_extra(extra))
         result.append(solved[key])
-    return tuple(result)
-
-
-def with_sets(
-    team: Sequence[Person],
-    sets: Sequence[Sequence[Person]],
-    demand: Mapping[str, float],
-    calendar: Calendar,
-    velocities: Sequence[float] = DEFAULT_VELOCITIES,
-    points_per_week: float = DEFAULT_POINTS_PER_WEEK,
-) -> tuple[float, ...]:
-    """For each set of extras (candidates with their starts), T with all of them on the team:
-    the team merged once, each set adding its rows and its mentors' time (`with_each` for
-    sets: a slate's forecast, `hiring.slate`)."""
-    merged = MergedTeam(team, demand, calendar, velocities)
-    if not any(demand[a] > 0 for a in merged.areas):
-        return tuple(0.0 for _ in sets)
-    near = forecast_in_time(merged.groups, merged.rows, demand, points_per_week).weeks
-    result = []
-    for extras in sets:
-        speeds, capacity = merged.with_extras(extras)
-        result.append(forecast_in_time(speeds, capacity, demand, points_per_week, near=near).weeks)
     return tuple(result)
 
 
