@@ -127,3 +127,24 @@ def test_plan_api_within_5x_of_listing_the_work_items(organisation):
         PLAN_TARGET,
     )
     assert ratio <= PLAN_TARGET
+
+
+SLATE_TARGET = 5.0
+
+
+def test_slate_of_three_within_5x_of_the_ranking(organisation):
+    """Issue 13: the exact best three of 10,000 candidates at 1,000 members, against the
+    ranking of the same candidates (the slate reads the ranking, then searches sets)."""
+    org = organisation(FULL)
+    client = Http(org.base, org.token)
+    slate_path = f"/api/v1/openings/{org.opening_id}/slate?k=3"
+    ranking_path = f"/api/v1/openings/{org.opening_id}/ranking"
+    body = client.json(slate_path)
+    assert body["k"] == 3 and len(body["candidate_ids"]) == 3 and body["proven"]
+    assert body["forecast_weeks"] <= body["greedy"]["forecast_weeks"] + 1e-9
+    slate, ranking = compare(
+        (f"GET {slate_path}", lambda: client.get(slate_path)),
+        (f"GET {ranking_path}", lambda: client.get(ranking_path)),
+    )
+    ratio = REPORT.ratio("slate of 3 vs the ranking (API)", org.sizes, slate, ranking, SLATE_TARGET)
+    assert ratio <= SLATE_TARGET
