@@ -32,6 +32,7 @@ from sqlmodel import Session, col, func, select
 from hiring.accounts import service as accounts
 from hiring.accounts.models import User
 from hiring.accounts.service import CurrentUser
+from hiring.openings.interviews import schedule_interviews, set_focus
 from hiring.openings.models import (
     AuditEntry,
     Candidate,
@@ -262,6 +263,21 @@ RECOMMENDATION_BY_BEST: dict[int, Recommendation] = {
 }
 
 
+# The areas each demo interviewer covers on the panel (their scorecard opens on them).
+FOCUS = {
+    "interviewer@example.com": ["research"],
+    "interviewer2@example.com": ["engineering"],
+    "interviewer3@example.com": ["data", "engineering"],
+}
+
+
+def _interview_day(calendar: Calendar, index: int, *, done: bool) -> date:
+    """A weekday two weeks ago for an interview whose card is written, one next week for a
+    card still owed, so "cards to write" has dates to sort by."""
+    week = -2 if done else 1
+    return calendar.monday(week) + timedelta(days=index % 5)
+
+
 def _slug(name: str) -> str:
     return name.lower().replace("á", "a").replace(" ", ".")
 
@@ -395,7 +411,9 @@ def _load_hiring(session: Session, people: dict[str, CurrentUser], calendar: Cal
         viewer=manager,
         session=session,
     )
-    for name, status, cards in CANDIDATES:
+    for interviewer, areas in FOCUS.items():
+        set_focus(opening.id, people[interviewer].id, areas, viewer=manager, session=session)
+    for index, (name, status, cards) in enumerate(CANDIDATES):
         email = _slug(name).replace("é", "e").replace("í", "i") + "@candidates.example.org"
         weeks = AVAILABLE_FROM.get(name)
         available = None if weeks is None else calendar.monday(weeks)
@@ -418,6 +436,17 @@ def _load_hiring(session: Session, people: dict[str, CurrentUser], calendar: Cal
                 submit=submit,
             )
             save_card(candidate.id or 0, card_in, viewer=people[interviewer], session=session)
+        schedule_interviews(
+            candidate.id or 0,
+            {
+                people[interviewer].id: _interview_day(
+                    calendar, index, done=seat < len(cards) and cards[seat] != "draft"
+                )
+                for seat, interviewer in enumerate(panel)
+            },
+            viewer=manager,
+            session=session,
+        )
         if status != "applied":
             set_status(
                 candidate.id or 0,

@@ -2,9 +2,13 @@
 
 from hiring.accounts.models import ApiToken, LoginSession, User, UserRole
 from hiring.openings.models import (
+    AreaLevelMeaning,
+    AreaQuestion,
     AuditEntry,
     Candidate,
+    Interview,
     Opening,
+    PanelFocus,
     PanelSeat,
     Scorecard,
     ScorecardRating,
@@ -26,14 +30,18 @@ from team.models import (
 __all__ = [
     "ApiToken",
     "Area",
+    "AreaLevelMeaning",
+    "AreaQuestion",
     "AuditEntry",
     "Candidate",
     "Holiday",
+    "Interview",
     "LoginSession",
     "Member",
     "MemberLevel",
     "MemberSkill",
     "Opening",
+    "PanelFocus",
     "PanelSeat",
     "RatingChange",
     "Scorecard",

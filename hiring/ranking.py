@@ -48,8 +48,12 @@ __all__ = [
     "RankInput",
     "RankedCandidate",
     "Ranking",
+    "candidate_person",
     "order_candidates",
     "rank_candidates",
+    "too_close_to_call",
+    "too_close_to_call_ids",
+    "weeks_saved_range",
 ]
 
 # Candidates are tried on the team full-time (MODEL.md, "Gap fill").
@@ -173,6 +177,12 @@ def _extra(candidate: RankInput, levels: Mapping[str, float | None]) -> Person:
     return Person(id=-1 - candidate.id, fte=CANDIDATE_FTE, levels=assessed, start=candidate.start)
 
 
+def candidate_person(candidate: RankInput) -> Person:
+    """The candidate as the ranking tries them on the team (full-time, from their start, not
+    assessed as none), for forecasts that add several candidates at once (the compare page)."""
+    return _extra(candidate, candidate.levels)
+
+
 def order_candidates(entries: Iterable[RankedCandidate]) -> tuple[RankedCandidate, ...]:
     """Put scored candidates in MODEL.md's order and number them 1..n (their `rank` is replaced).
 
@@ -238,3 +248,40 @@ def _same_weeks(first: float, second: float) -> bool:
 def _tie_break(entry: RankedCandidate) -> tuple[float, str, str, int]:
     """Level sum (highest first), then name as people sort it (case-blind), then id."""
     return (-entry.level_sum, entry.name.casefold(), entry.name, entry.id)
+
+
+def weeks_saved_range(entry: RankedCandidate) -> tuple[float, float] | None:
+    """The row's disagreement range as (least, most) weeks saved; None where it has none (the
+    team alone never finishes, or the range was not worked out)."""
+    low, high = entry.weeks_saved_low, entry.weeks_saved_high
+    if low is None or high is None:
+        return None
+    # The lowest ratings usually save the fewest weeks, but not always: a candidate's strongest
+    # area picks their mentor, and a different mentor can cost more than a level adds.
+    return (min(low, high), max(low, high))
+
+
+def too_close_to_call(above: RankedCandidate, row: RankedCandidate) -> bool:
+    """Whether the panel's disagreement cannot tell `row` from the row ranked just `above` it:
+    their weeks-saved ranges overlap (touching ends count, within 1e-9 weeks).
+
+    Only within one rubric group: a row that fails the rubric is below one that passes because
+    of the rubric, which the range says nothing about. A row without a range is never marked.
+    The mark informs; like the range, it never changes the order (MODEL.md, "Disagreement").
+    """
+    if above.rubric.passes != row.rubric.passes:
+        return False
+    mine, theirs = weeks_saved_range(row), weeks_saved_range(above)
+    if mine is None or theirs is None:
+        return False
+    return max(mine[0], theirs[0]) <= min(mine[1], theirs[1]) + WEEKS_EPSILON
+
+
+def too_close_to_call_ids(entries: Sequence[RankedCandidate]) -> frozenset[int]:
+    """The ids of the rows `too_close_to_call` with the row above them, in the order given (the
+    rows shown: a status filter changes which row is above)."""
+    return frozenset(
+        row.id
+        for above, row in zip(entries, entries[1:], strict=False)
+        if too_close_to_call(above, row)
+    )

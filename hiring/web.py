@@ -6,11 +6,13 @@ import math
 from datetime import date
 from typing import Any
 
-from flask import Flask, redirect, url_for
+from flask import Flask, g, redirect, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from hiring.access import can, may_open, public
 from hiring.accounts.models import ROLE_NAMES
+from hiring.accounts.names import person_markup, user_names
 from team.levels import LEVEL_MEANINGS, LEVEL_NAMES, level_name
 
 
@@ -27,6 +29,21 @@ def day(value: date | None) -> str:
     if value is None:
         return "–"
     return f"{value.day} {value:%B %Y}"
+
+
+def _names() -> dict[str, str]:
+    """Users' names by email, read once per request, on the first person a page names."""
+    names = g.get("person_names")
+    if names is None:
+        from hiring.db import get_session
+
+        names = g.person_names = user_names(session=get_session())
+    return names
+
+
+def person(email: str | None) -> Markup:
+    """A person as every page shows them: by name, the email on hover (`hiring.accounts.names`)."""
+    return person_markup(email, _names())
 
 
 # Ids are 32-bit integers in the database.
@@ -55,8 +72,11 @@ def init_app(app: Flask) -> None:
     from hiring.api import bp as api_bp
     from hiring.pages.areas import bp as areas_bp
     from hiring.pages.audit import bp as audit_bp
+    from hiring.pages.calibration import bp as calibration_bp
     from hiring.pages.candidates import bp as candidates_bp
+    from hiring.pages.compare import bp as compare_bp
     from hiring.pages.imports import bp as imports_bp
+    from hiring.pages.interviews import bp as interviews_bp
     from hiring.pages.openings import bp as openings_bp
     from hiring.pages.plan import bp as plan_bp
     from hiring.pages.ranking import bp as ranking_bp
@@ -77,7 +97,10 @@ def init_app(app: Flask) -> None:
         settings_bp,
         openings_bp,
         candidates_bp,
+        interviews_bp,
         ranking_bp,
+        compare_bp,
+        calibration_bp,
         audit_bp,
         api_bp,
     ):
@@ -104,5 +127,6 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["person"] = person
     # Also a test, so a template can keep the entries of a menu it may open: select(0, 'may_open').
     app.jinja_env.tests["may_open"] = may_open

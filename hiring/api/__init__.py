@@ -42,12 +42,16 @@ def challenge(response: Response) -> Response:
 # The view modules register their routes on `bp`; imported last because they import it.
 from hiring.api import (  # noqa: E402,F401
     areas,
+    calibration,
+    compare,
     imports,
+    interviews,
     openapi,
     openings,
     plan,
     ranking,
     reports,
+    slate,
     team,
     work,
 )

@@ -28,6 +28,7 @@ from hiring.access import POLICY_ATTR, public
 from hiring.api import bp
 from hiring.api.inputs import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from hiring.api.schemas import ErrorBody
+from hiring.openings.models import CANDIDATE_STATUSES
 from team.models import WORK_STATUSES
 from team.text import BIDI_CONTROLS, LINE_BREAKS
 
@@ -49,6 +50,8 @@ class Operation:
     csv: str = ""  # the CSV file the body holds, described; empty for no CSV body
     query: tuple[str, ...] = ()
     conflict: bool = False
+    # A 404 for a record named in the query rather than the path (e.g. `?opening_id=`).
+    not_found: bool = False
 
 
 def operation(summary: str, **details: Any) -> Callable[[F], F]:
@@ -103,9 +106,44 @@ QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "maxLength": 100, "pattern": NO_CONTROLS},
     },
     "area": {"description": "Only items of this area (its key).", "schema": {"type": "string"}},
+    "opening_id": {
+        "description": "Only this opening (its id); every opening the caller reads when absent.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    },
     "status": {
         "description": "Only items with this status.",
         "schema": {"type": "string", "enum": list(WORK_STATUSES)},
+    },
+    # Named apart from the work items' `status` above; sent as `status`, repeated for several.
+    "candidate_status": {
+        "name": "status",
+        "description": "Only candidates in these statuses, the parameter repeated for several "
+        "(`?status=offer&status=interviewing`); every status when left out.",
+        "schema": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(CANDIDATE_STATUSES)},
+        },
+        "style": "form",
+        "explode": True,
+    },
+    "k": {
+        "description": "How many hires the slate holds (the opening's headcount when absent).",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 5},
+    },
+    "compare": {
+        "name": "c",
+        "required": True,
+        "description": "The candidates to compare, 2 to 4 of the opening's, by id, the "
+        "parameter repeated (`?c=17&c=23`).",
+        "schema": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0},
+            "minItems": 2,
+            "maxItems": 4,
+            "uniqueItems": True,
+        },
+        "style": "form",
+        "explode": True,
     },
 }
 
@@ -177,7 +215,7 @@ def _responses(rule: Rule, declared: Operation, policy: Any, refs: dict) -> dict
     codes: set[int] = set()
     if policy != "public":
         codes |= {401, 403}
-    if rule.arguments:
+    if rule.arguments or declared.not_found:
         codes.add(404)
     if declared.body is not None:
         codes |= {400, 415, 422}

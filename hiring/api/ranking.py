@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 from pydantic import BaseModel, Field
 
 from hiring.access import allow
@@ -36,6 +36,10 @@ class RankedCandidatePublic(BaseModel):
     weeks_saved_high: float | None = Field(
         description="Weeks saved with each area at the highest submitted rating."
     )
+    too_close_to_call: bool = Field(
+        description="Its weeks-saved range overlaps the range of the row above (both passing "
+        "the rubric, or both not): the panel's disagreement cannot tell the two apart."
+    )
 
 
 class HiddenCandidatePublic(BaseModel):
@@ -46,10 +50,11 @@ class HiddenCandidatePublic(BaseModel):
 
 
 class RankingPublic(BaseModel):
-    """Every candidate of the opening the caller may see, in ranked order (MODEL.md,
-    "Ranking"); ranks are numbered over these rows."""
+    """Every candidate of the opening the caller may see in the statuses asked for, in ranked
+    order (MODEL.md, "Ranking"); ranks are numbered over these rows."""
 
     opening_id: int
+    statuses: list[str] = Field(description="The candidate statuses ranked (all by default).")
     forecast_weeks: float | None = Field(description="The team alone; null if infinite.")
     plan_start: date
     finish_date: date | None = Field(description="When the work lands with the team alone.")
@@ -65,12 +70,23 @@ def _finite(value: float) -> float | None:
 
 @bp.get("/openings/<int:opening_id>/ranking")
 @allow(*READERS)
-@operation("Rank an opening's candidates by the weeks they would save", response=RankingPublic)
+@operation(
+    "Rank an opening's candidates by the weeks they would save",
+    response=RankingPublic,
+    query=("candidate_status",),
+)
 def get_ranking(opening_id: int):
-    """The ranking as the page shows it; the rank never decides anything by itself."""
-    result = opening_ranking(opening_id, viewer=g.api_user, session=get_session(), explain=0)
+    """The ranking as the page shows it; the rank never decides anything by itself. Every
+    status is ranked unless `status` is given, repeated for several
+    (`?status=offer&status=interviewing`); ranks are numbered over the rows answered, and an
+    unknown status is refused (422) by name."""
+    statuses = request.args.getlist("status") or None
+    result = opening_ranking(
+        opening_id, viewer=g.api_user, session=get_session(), explain=0, statuses=statuses
+    )
     body = RankingPublic(
         opening_id=opening_id,
+        statuses=list(result.statuses),
         forecast_weeks=_finite(result.ranking.forecast_weeks),
         plan_start=result.ranking.calendar.plan_start,
         finish_date=result.ranking.finish_date,
@@ -87,6 +103,7 @@ def get_ranking(opening_id: int):
                 finish_date=e.finish_date,
                 weeks_saved_low=e.weeks_saved_low,
                 weeks_saved_high=e.weeks_saved_high,
+                too_close_to_call=result.too_close(e.id),
             )
             for e in result.ranking.entries
         ],

@@ -24,6 +24,7 @@ from hiring.rubric import CardRatings, Rubric, candidate_levels, verdict
 from team.areas import get_settings, list_areas
 from team.errors import Conflict, Forbidden
 from team.members import add_member, get_member
+from team.models import Area
 from team.schemas import MemberCreate, MemberPublic
 from team.timeline import start_for_candidate
 
@@ -76,13 +77,16 @@ def assess(
     *,
     session: Session,
     opening_id: int | None = None,
+    areas: Sequence[Area] | None = None,
 ) -> list[Assessment]:
     """Levels (medians of submitted cards), rubric and "who said what" for each candidate.
 
     `opening_id` says the candidates are all of that opening's, so their cards are read by
-    opening rather than by a list of ids (see `submitted_ratings`).
+    opening rather than by a list of ids (see `submitted_ratings`). `areas`: the workspace's
+    areas, when the caller has read them already.
     """
-    areas = list_areas(session=session)
+    if areas is None:
+        areas = list_areas(session=session)
     keys = [a.key for a in areas]
     names = {a.key: a.name for a in areas}
     cards = submitted_ratings(
@@ -104,7 +108,12 @@ def assess(
 
 
 def opening_candidates(
-    opening_id: int, *, session: Session, limit: int | None = None, offset: int = 0
+    opening_id: int,
+    *,
+    session: Session,
+    limit: int | None = None,
+    offset: int = 0,
+    areas: Sequence[Area] | None = None,
 ) -> tuple[list[Assessment], int]:
     """An opening's candidates by name, assessed; a page of them when `limit` is given. Not
     masked: for services that apply the independence rule themselves (the ranking); viewers get
@@ -133,7 +142,7 @@ def opening_candidates(
         rows = _rows(connection.execute(query.offset(offset)).all())
         return assess(rows, session=session), total
     rows = _rows(connection.execute(query).all())
-    return assess(rows, session=session, opening_id=opening_id), len(rows)
+    return assess(rows, session=session, opening_id=opening_id, areas=areas), len(rows)
 
 
 def _rows(

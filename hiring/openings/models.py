@@ -13,7 +13,9 @@ from sqlmodel import Field, SQLModel
 from team.models import utcnow
 
 OPENING_STATUSES = ("open", "closed")
-CANDIDATE_STATUSES = ("applied", "interviewing", "offer", "hired", "rejected")
+# `withdrawn`: the candidate stepped back (their choice, where `rejected` is ours). Neither is
+# ranked on the pages by default, and neither is owed cards (`scorecards.cards_owed`).
+CANDIDATE_STATUSES = ("applied", "interviewing", "offer", "hired", "rejected", "withdrawn")
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 RECOMMENDATION_NAMES = {
     "strong_no": "Strong no",
@@ -137,3 +139,52 @@ class AuditEntry(SQLModel, table=True):
     subject_type: str = Field(max_length=40)
     subject_id: int | None = None
     details: str = Field(default="", max_length=4000)
+
+
+# Interview structure: what each panelist covers, when they meet each candidate, and what the
+# levels mean in each area with the questions that draw them out (the scorecard form shows it).
+
+
+class PanelFocus(SQLModel, table=True):
+    """An area one panelist is asked to cover for an opening: their scorecard opens on it, so a
+    panel splits the areas between them instead of everyone asking the same questions.
+
+    Kept while the seat is empty, so a panelist seated again gets their areas back; only rows
+    of a current seat are read (`interviews.py` joins on `PanelSeat`).
+    """
+
+    __tablename__ = "panel_focus"
+
+    opening_id: int = Field(foreign_key="opening.id", primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    area_id: int = Field(foreign_key="area.id", primary_key=True)
+
+
+class Interview(SQLModel, table=True):
+    """The day one panelist interviews one candidate: the order their cards fall due in."""
+
+    candidate_id: int = Field(foreign_key="candidate.id", primary_key=True)
+    interviewer_id: int = Field(foreign_key="app_user.id", primary_key=True, index=True)
+    scheduled_on: date
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AreaLevelMeaning(SQLModel, table=True):
+    """What one level means in one area, where an admin wrote it: a level without a row means
+    what MODEL.md's table says (`team.levels.LEVEL_MEANINGS`), so the defaults stay in code."""
+
+    __tablename__ = "area_level_meaning"
+
+    area_id: int = Field(foreign_key="area.id", primary_key=True)
+    level: int = Field(primary_key=True, ge=0, le=4)
+    meaning: str = Field(max_length=300)
+
+
+class AreaQuestion(SQLModel, table=True):
+    """A suggested interview question for an area (at most five per area, in `position` order)."""
+
+    __tablename__ = "area_question"
+
+    area_id: int = Field(foreign_key="area.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    text: str = Field(max_length=300)

@@ -30,7 +30,7 @@ Notes = Annotated[str, StringConstraints(max_length=10000)]
 StatusNote = Annotated[str, StringConstraints(max_length=2000)]
 Rating = Annotated[int, Field(ge=0, le=4, strict=True)]
 Recommendation = Literal["strong_no", "no", "yes", "strong_yes"]
-CandidateStatus = Literal["applied", "interviewing", "offer", "hired", "rejected"]
+CandidateStatus = Literal["applied", "interviewing", "offer", "hired", "rejected", "withdrawn"]
 # A panel is a handful of interviewers; a list far longer is refused before any email is checked.
 MAX_PANEL = 50
 Panel = Annotated[list[EmailStr], Field(max_length=MAX_PANEL), at_most(MAX_PANEL)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
@@ -17,7 +19,15 @@ from sqlmodel import Session, col, func, select
 from hiring.accounts.models import User
 from hiring.openings import audit
 from hiring.openings.independence import reads_off_panel, sight
-from hiring.openings.models import Candidate, Opening, PanelSeat, Scorecard, ScorecardRating
+from hiring.openings.models import (
+    Candidate,
+    Interview,
+    Opening,
+    PanelFocus,
+    PanelSeat,
+    Scorecard,
+    ScorecardRating,
+)
 from hiring.openings.schemas import ScorecardIn, ScorecardPublic
 from hiring.openings.service import (
     Viewer,
@@ -380,22 +390,68 @@ def my_card(candidate_id: int, *, viewer: Viewer, session: Session) -> Scorecard
     return _publish([card], session)[0] if card else None
 
 
-def cards_owed(*, viewer: Viewer, session: Session) -> list[tuple[Candidate, Opening, bool]]:
+@dataclass(frozen=True)
+class CardOwed:
+    """A card the viewer still owes: the candidate, their opening, whether a draft exists, the
+    day the viewer interviews them (None: not set) and the areas the viewer covers for it."""
+
+    candidate: Candidate
+    opening: Opening
+    started: bool
+    interview_on: date | None
+    focus: tuple[str, ...]  # area keys, in display order
+
+
+def cards_owed(*, viewer: Viewer, session: Session) -> list[CardOwed]:
     """Candidates on the viewer's panels still in the pipeline without the viewer's submitted
-    card, with whether a draft exists: an interviewer's to-do list."""
+    card: an interviewer's to-do list, soonest interview first (a date in the past first of
+    all: that card is overdue), then those with no date, each by opening and name."""
     rows = session.exec(
-        select(Candidate, Opening)
+        select(Candidate, Opening, col(Interview.scheduled_on))
         .join(Opening, col(Opening.id) == Candidate.opening_id)
         .join(PanelSeat, col(PanelSeat.opening_id) == Opening.id)
+        .outerjoin(
+            Interview,
+            (col(Interview.candidate_id) == Candidate.id)
+            & (col(Interview.interviewer_id) == viewer.id),
+        )
         .where(
             PanelSeat.user_id == viewer.id,
             Opening.status == "open",
             col(Candidate.status).in_(("applied", "interviewing")),
         )
-        .order_by(Opening.title, Candidate.name)
+        .order_by(Opening.title, Candidate.name, col(Candidate.id))
     ).all()
-    mine = _newest_revisions([c.id or 0 for c, _ in rows], session, submitted=False)
+    mine = _newest_revisions([c.id or 0 for c, _, _ in rows], session, submitted=False)
     state = {
         c.candidate_id: c.submitted_at is not None for c in mine if c.interviewer_id == viewer.id
     }
-    return [(c, o, c.id in state) for c, o in rows if not state.get(c.id or 0, False)]
+    focus = _own_focus(viewer.id, session)
+    owed = [
+        CardOwed(c, o, c.id in state, day, focus.get(o.id or 0, ()))
+        for c, o, day in rows
+        if not state.get(c.id or 0, False)
+    ]
+    # Stable: within one day (and among the undated) the opening-and-name order stays.
+    owed.sort(key=lambda card: (card.interview_on is None, card.interview_on or date.min))
+    return owed
+
+
+def _own_focus(user_id: int, session: Session) -> dict[int, tuple[str, ...]]:
+    """The area keys a panelist covers, per opening of theirs, in the areas' display order."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for opening_id, key in session.exec(
+        select(PanelFocus.opening_id, Area.key)
+        .join(Area, col(Area.id) == PanelFocus.area_id)
+        .where(PanelFocus.user_id == user_id)
+        .order_by(col(Area.position), col(Area.id))
+    ).all():
+        found[opening_id].append(key)
+    return {opening_id: tuple(keys) for opening_id, keys in found.items()}
+
+
+def next_card_owed(*, viewer: Viewer, session: Session) -> CardOwed | None:
+    """The card the viewer should write next (the first of `cards_owed`), or None when they owe
+    none: where the page takes them after they submit one."""
+    owed = cards_owed(viewer=viewer, session=session)
+    return owed[0] if owed else None

@@ -428,6 +428,14 @@ def set_status(
         raise InvalidInput({"note": ["must be at most 2000 characters"]})
     if status == candidate.status:
         return candidate
+    if status == "withdrawn" and candidate.member_id is not None:
+        # Once on the team, stepping back is leaving the team: their team record says so
+        # (marked as left, or an end date), where the forecast and the history can see it.
+        raise Conflict(
+            f"{candidate.name} is on the team already: mark them as left on their team "
+            "record instead.",
+            {"status": ["a hire on the team cannot withdraw: mark them as left on the team"]},
+        )
     session.add(
         StatusChange(
             candidate_id=candidate_id,

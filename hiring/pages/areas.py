@@ -1,24 +1,36 @@
-"""Admin pages: areas and skills, the vocabulary every rating, work item and report uses.
+"""Admin pages: areas and skills, the vocabulary every rating, work item and report uses, and
+each area's interview guide (what its levels mean, its suggested questions).
 
 One page lists the areas in order with their skills; every change is a small form of its own that
 posts to its own endpoint and comes back to the page (post/redirect/get). A refused change shows
-the page again with the error on the form that caused it, status 400.
+the page again with the error on the form that caused it, status 400. An area's guide has a page
+of its own, since it is ten fields long.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from hiring.access import allow
 from hiring.db import get_session
+from hiring.openings import guides
+from hiring.openings.interview_schemas import (
+    MAX_QUESTIONS,
+    MEANING_LENGTH,
+    QUESTION_LENGTH,
+    GuideIn,
+)
 from hiring.pages.transaction import attempt
 from team import areas as service
 from team.errors import NotFound
+from team.levels import LEVEL_MEANINGS, LEVEL_NAMES
 from team.models import Area, Skill
 
 bp = Blueprint("areas", __name__, url_prefix="/admin/areas")
@@ -197,3 +209,101 @@ def rename_skill(skill_id: int):
         return f"Skill “{old}” is now called “{renamed.name}”."
 
     return _submit(prefix, form, action)
+
+
+class GuideForm(FlaskForm):
+    """An area's guide: a meaning per level (`meaning_<level>`) and up to five questions
+    (`question_<n>`), added below since their number comes from the levels and the limit."""
+
+
+def guide_form(**kwargs: Any) -> GuideForm:
+    """The guide form: every level's meaning (required, one line) and five question lines."""
+
+    class Form(GuideForm):
+        pass
+
+    for level, default in enumerate(LEVEL_MEANINGS):
+        setattr(
+            Form,
+            f"meaning_{level}",
+            StringField(
+                f"{LEVEL_NAMES[level]} ({level})",
+                validators=[
+                    DataRequired("Write what this level means in this area."),
+                    Length(max=MEANING_LENGTH),
+                ],
+                description=f"MODEL.md: “{default}”",
+            ),
+        )
+    for number in range(1, MAX_QUESTIONS + 1):
+        setattr(
+            Form,
+            f"question_{number}",
+            StringField(f"Question {number}", validators=[Length(max=QUESTION_LENGTH)]),
+        )
+    return Form(**kwargs)
+
+
+def _guide_fields(asked: list[str]) -> Callable[[dict[str, list[str]]], dict[str, list[str]]]:
+    """Service field names as the form's: `levels.3` is `meaning_3`; `questions.1` is the
+    second question sent, whichever line it was on (`asked`: their field names)."""
+
+    def rename(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+        renamed: dict[str, list[str]] = {}
+        for name, messages in fields.items():
+            parts = name.split(".")
+            if parts[0] == "levels" and len(parts) > 1:
+                name = f"meaning_{parts[1]}"
+            elif parts[0] == "questions" and len(parts) > 1 and parts[1].isdigit():
+                index = int(parts[1])
+                name = asked[index] if index < len(asked) else "question_1"
+            renamed.setdefault(name, []).extend(messages)
+        return renamed
+
+    return rename
+
+
+@bp.route("/<int:area_id>/guide", methods=["GET", "POST"])
+@allow("admin")
+def edit_guide(area_id: int):
+    """What each level means in one area, and up to five questions to ask: the scorecard form
+    shows both beside the rating. A meaning left as MODEL.md words it follows MODEL.md."""
+    db = get_session()
+    area = _area_or_404(area_id)
+    guide = guides.area_guide(area.key, session=db)
+    form = guide_form()
+    status = 200
+    if request.method == "GET":
+        for level, meaning in enumerate(guide.meanings):
+            getattr(form, f"meaning_{level}").data = meaning
+        for number, question in enumerate(guide.questions, start=1):
+            getattr(form, f"question_{number}").data = question
+    elif form.validate_on_submit():
+        asked = [
+            f"question_{n}"
+            for n in range(1, MAX_QUESTIONS + 1)
+            if (getattr(form, f"question_{n}").data or "").strip()
+        ]
+
+        def save() -> guides.AreaGuide:
+            data = GuideIn.model_validate(
+                {
+                    "levels": {
+                        str(level): getattr(form, f"meaning_{level}").data or ""
+                        for level in range(len(LEVEL_MEANINGS))
+                    },
+                    "questions": [getattr(form, name).data or "" for name in asked],
+                }
+            )
+            return guides.set_area_guide(area.key, data, viewer=current_user, session=db)
+
+        done = attempt(form, save, _guide_fields(asked))
+        if done.value is not None:
+            flash(f"The interview guide of {area.name} is saved.", "success")
+            return redirect(url_for("areas.list_areas") + f"#area-{area.key}")
+        status = done.status
+    else:
+        status = 400
+    return render_template(
+        "areas/guide.html", form=form, area=area, guide=guide, max_questions=MAX_QUESTIONS
+    ), status

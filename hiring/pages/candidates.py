@@ -18,7 +18,7 @@ from hiring.access import ANY_ROLE, TEAM_EDITORS, allow
 from hiring.db import get_session
 from hiring.openings import candidates as assessments
 from hiring.openings import scorecards, screens, service
-from hiring.openings.models import RECOMMENDATION_NAMES
+from hiring.openings.models import RECOMMENDATION_NAMES, Candidate
 from hiring.openings.schemas import CandidateUpdate, ScorecardIn, ScorecardPublic
 from hiring.pages.forms import ConfirmForm, MemberForm, member_form
 from hiring.pages.hiring_forms import (
@@ -30,6 +30,7 @@ from hiring.pages.hiring_forms import (
     scorecard_form,
 )
 from hiring.pages.transaction import attempt
+from hiring.web import day
 from team.areas import list_areas
 from team.errors import Conflict, Forbidden, InvalidInput
 from team.models import Area
@@ -42,8 +43,10 @@ bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 @allow("interviewer")
 def my_cards():
     """An interviewer's to-do list: the candidates whose card they have not submitted yet."""
-    owed = scorecards.cards_owed(viewer=current_user, session=get_session())
-    return render_template("candidates/mine.html", owed=owed)
+    db = get_session()
+    owed = scorecards.cards_owed(viewer=current_user, session=db)
+    names = {area.key: area.name for area in list_areas(session=db)}
+    return render_template("candidates/mine.html", owed=owed, area_names=names)
 
 
 def _candidate_page(
@@ -167,9 +170,16 @@ def _rating_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
     }
 
 
-def _scorecard_page(form: ScorecardForm, candidate_id: int, status: int = 200):
-    """The viewer's card: a form while a draft, read-only once submitted."""
-    screen = screens.scorecard_screen(candidate_id, viewer=current_user, session=get_session())
+def _scorecard_page(
+    form: ScorecardForm,
+    candidate_id: int,
+    status: int = 200,
+    screen: screens.ScorecardScreen | None = None,
+):
+    """The viewer's card: a form while a draft, read-only once submitted (`screen`: the one
+    the view has worked out already, which a failed save's rollback leaves as it was)."""
+    if screen is None:
+        screen = screens.scorecard_screen(candidate_id, viewer=current_user, session=get_session())
     return render_template(
         "candidates/scorecard.html",
         form=form,
@@ -179,6 +189,7 @@ def _scorecard_page(form: ScorecardForm, candidate_id: int, status: int = 200):
         areas=screen.areas,
         revise_form=ConfirmForm(formdata=None),
         recommendations=RECOMMENDATION_NAMES,
+        screen=screen,
     ), status
 
 
@@ -209,8 +220,8 @@ def scorecard(candidate_id: int):
         if done.ok:
             flash("Draft saved. It counts for nothing until you submit it.", "info")
             return redirect(url_for("candidates.scorecard", candidate_id=candidate_id))
-        return _scorecard_page(form, candidate_id, done.status)
-    return _scorecard_page(form, candidate_id, 400 if form.errors else 200)
+        return _scorecard_page(form, candidate_id, done.status, screen)
+    return _scorecard_page(form, candidate_id, 400 if form.errors else 200, screen)
 
 
 @bp.route("/<int:candidate_id>/scorecard/submit", methods=["GET", "POST"])
@@ -228,8 +239,7 @@ def submit_card(candidate_id: int):
                 form, lambda: scorecards.submit_card(candidate_id, viewer=current_user, session=db)
             )
             if done.ok:
-                flash("Your card is submitted. You can now read the others' cards.", "success")
-                return redirect(url_for("candidates.candidate", candidate_id=candidate_id))
+                return _after_submitting(candidate_id)
             status = done.status
     screen = screens.scorecard_screen(candidate_id, viewer=current_user, session=db)
     if screen.card is None or screen.card.status != "draft":
@@ -245,6 +255,30 @@ def submit_card(candidate_id: int):
         problems=[m for messages in problems.values() for m in messages],
         recommendations=RECOMMENDATION_NAMES,
     ), status
+
+
+def _after_submitting(candidate_id: int):
+    """Take the interviewer on to the next card they owe (soonest interview first), or back
+    to their list when none is left; the flash says which, and that the panel's cards for the
+    candidate just submitted are now theirs to read."""
+    db = get_session()
+    done = db.get(Candidate, candidate_id)
+    name = done.name if done else "this candidate"
+    upcoming = scorecards.next_card_owed(viewer=current_user, session=db)
+    if upcoming is None:
+        flash(
+            f"Your card is submitted. You can now read the others' cards for {name}. "
+            "That was the last card you owe.",
+            "success",
+        )
+        return redirect(url_for("candidates.my_cards"))
+    when = f", interview on {day(upcoming.interview_on)}" if upcoming.interview_on else ""
+    flash(
+        f"Your card is submitted. You can now read the others' cards for {name}. "
+        f"Next: your card for {upcoming.candidate.name} ({upcoming.opening.title}{when}).",
+        "success",
+    )
+    return redirect(url_for("candidates.scorecard", candidate_id=upcoming.candidate.id))
 
 
 @bp.route("/<int:candidate_id>/scorecard/revise", methods=["POST"])

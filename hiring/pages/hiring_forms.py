@@ -41,6 +41,7 @@ CANDIDATE_STATUS_NAMES = {
     "offer": "Offer made",
     "hired": "Hired",
     "rejected": "Rejected",
+    "withdrawn": "Withdrawn",
 }
 NOT_ASSESSED = ""
 RATING_CHOICES = [SelectChoice(NOT_ASSESSED, "Not assessed")] + [

@@ -165,14 +165,18 @@ def _detail_page(
     status: int = 200,
 ) -> tuple[str, int]:
     """One opening: its panel and its candidates with levels and rubric verdicts, as this
-    viewer may see them (`screens.opening_detail` applies the independence rule)."""
-    args = page_args(sorts={"name": None}, default_sort="name")
+    viewer may see them (`screens.opening_detail` applies the independence rule), by rank
+    with the weeks each would save for those who may read the ranking."""
+    # By rank for those who may read the ranking (`screens.opening_detail`); `?sort=name` lists
+    # by name, as everyone else sees it.
+    args = page_args(sorts={"rank": None, "name": None}, default_sort="rank")
     screen = screens.opening_detail(
         opening_id,
         viewer=current_user,
         session=get_session(),
         limit=args.limit,
         offset=args.offset,
+        by_name=args.sort == "name",
     )
     return render_template(
         "openings/detail.html",

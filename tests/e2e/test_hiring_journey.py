@@ -131,6 +131,9 @@ def test_a_manager_on_their_own_panel_reads_only_what_their_cards_open(
     shot(page, "submit-asked-once-390")
     page.get_by_role("button", name="Submit my card", exact=True).click()
     page.wait_for_load_state()
+    # No card left to write: back to the list, which says the panel's cards are open now.
+    assert "That was the last card you owe." in page.locator("main").inner_text()
+    page.goto(f"{live_server}/candidates/{nadia.id}")
     assert "Ines's notes" in page.content()  # the candidate page, the panel's cards open
     page.goto(f"{live_server}/openings/{opening.id}/ranking")
     assert "Nadia Petrova" in page.locator("#ranking").inner_text()

@@ -371,7 +371,9 @@ def test_3_interviewers_score_independently(story: Story, windows) -> None:
     _submit(two, "Submit my card")
     two.goto(nadia)
     cards = two.locator("#cards").inner_text()
-    assert ONE[0] in cards and TWO[0] in cards
+    assert ONE[1] in cards and TWO[1] in cards  # by name, the email on hover
+    assert ONE[0] not in cards
+    assert two.locator("#cards").get_by_title(ONE[0]).inner_text() == ONE[1]
     assert two.locator("#independence-note").count() == 0
     shot(two, "3-interviewer-two-after-submitting")
     assert two.js_errors == []
@@ -393,7 +395,7 @@ def test_4_manager_ranks_hires_and_the_forecast_moves(story: Story, windows) -> 
     page.locator("summary", has_text="Why Nadia").click()
     explanation = page.locator("#ranking tr.explain").first
     assert explanation.locator("h3", has_text="Who said what").is_visible()
-    assert ONE[0] in explanation.inner_text() and TWO[0] in explanation.inner_text()
+    assert ONE[1] in explanation.inner_text() and TWO[1] in explanation.inner_text()
     shot(page, "4-ranking-explained")
 
     page.locator("#ranking").get_by_role("link", name="Nadia Petrova").click()

@@ -623,6 +623,9 @@ def test_raw_bodies_are_refused_on_every_write(api, snapshot):
         ("PATCH", f"{API}/candidates/1"),
         ("POST", f"{API}/candidates/1/scorecards"),
         ("PATCH", f"{API}/settings"),
+        ("PUT", f"{API}/openings/1/panel/1/focus"),
+        ("PUT", f"{API}/candidates/1/interviews/1"),
+        ("PUT", f"{API}/areas/data/guide"),
     ]
     from tests.fuzz.strategies import RAW_BODIES
 

@@ -17,7 +17,8 @@ Checks that do not apply, and why:
   is a Monday, and dates keep their order (a member's end date on or after the start date, an
   absence's last day on or after its first, within the member's time on the team, which no
   absence may be left outside of), and a work item's assignee is a member who may be given work
-  (an email of someone on the team, not past their last working day). And JSON
+  (an email of someone on the team, not past their last working day), and focus areas and
+  interview dates are set only for a panelist of the opening (a user id in the path). And JSON
   Schema counts `2.0` as an integer, where the API, by design, takes only `2` for a level
   (tests/hiring/api/test_api_scorecards.py refuses `2.0`). So a 422
   is allowed for schema-valid data only when every problem it names is one of those
@@ -75,6 +76,7 @@ SEMANTIC = re.compile(
     r"|must be a Monday"  # the plan start (a weekday is no JSON Schema format)
     r"|must be on or (after|before)|outside their time on the team"  # dates in order (above)
     r"|no member has the email|has left the team|had their last working day"  # an assignee
+    r"|is not on this opening's panel"  # a focus area or an interview date for a non-panelist
 )
 
 
@@ -126,6 +128,8 @@ def world(api_as, make_user, make_opening, make_candidate, make_member, make_wor
             "item_id": item.id,
             "opening_id": opening.id,
             "candidate_id": candidate.id,
+            "user_id": admin.id,  # on the opening's panel: focus areas and interview dates
+            "key": "research",  # an area's guide
         },
     }
 

@@ -106,7 +106,8 @@ def test_status_change_is_recorded_with_who_when_and_note(hiring, client_for, db
     history = re.search(r'id="status-history".*?</table>', html(client.get(url)), re.S).group(0)
     text = text_of(history)
     assert "Applied → Interviewing Strong CV; book the panel." in text
-    assert owner.email in text
+    assert owner.name in text and owner.email not in text  # by name, the email on hover
+    assert f'title="{owner.email}"' in history
     assert change.changed_at.strftime("%Y-%m-%d %H:%M") in text
 
 

@@ -49,7 +49,12 @@ MAX_PAGES = 600
 # Links never followed: logging out would end the crawl's own session.
 SKIPPED_PATHS = {"/logout"}
 # Pages a form leads to rather than a link, so a crawl of links cannot reach them.
-AFTER_A_FORM = {"candidates.submit_card"}  # the scorecard form's Submit asks there once more
+AFTER_A_FORM = {
+    "candidates.submit_card",  # the scorecard form's Submit asks there once more
+    # The ranking's "Compare selected" (ticked rows); its links to it need two ranked
+    # candidates, which an opening a reader may rank need not have.
+    "compare.show",
+}
 
 
 class _Links(HTMLParser):

@@ -105,3 +105,38 @@ def test_demo_migrates_an_empty_database_fills_it_once_and_tells_how_to_log_in(
             assert len(session.exec(select(Candidate)).all()) == 8
     finally:
         app.extensions["engine"].dispose()
+
+
+INTERVIEW_TABLES = {"panel_focus", "interview", "area_level_meaning", "area_question"}
+
+
+def test_the_interview_structure_revision_goes_down_and_up_again(empty_database_url, tmp_path):
+    """0012 (focus areas, interview dates, level meanings and questions) undoes cleanly, with
+    rows in its tables, and comes back matching the models, on SQLite and PostgreSQL."""
+    from alembic import command
+
+    from hiring.cli import alembic_config
+
+    assert _init_db(empty_database_url, tmp_path).exit_code == 0
+    engine = make_engine(empty_database_url)
+
+    def migrate(revision: str, *, down: bool = False) -> None:
+        with engine.begin() as connection:
+            config = alembic_config(empty_database_url)
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, revision)
+
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO area_question VALUES (1, 1, 'Why?')"))
+            connection.execute(text("INSERT INTO area_level_meaning VALUES (1, 3, 'Strong')"))
+        migrate("0011", down=True)
+        tables = set(inspect(engine).get_table_names())
+        assert not INTERVIEW_TABLES & tables and "plan_publication" in tables
+        migrate("head")
+        assert INTERVIEW_TABLES <= set(inspect(engine).get_table_names())
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        assert diff == []
+    finally:
+        engine.dispose()

@@ -58,6 +58,8 @@ def caller(app, db, make_user, make_opening, make_candidate, make_member, make_w
         "item_id": make_work_item().id,
         "opening_id": opening.id,
         "candidate_id": make_candidate(opening).id,
+        "user_id": user.id,  # a panelist: focus areas and interview dates
+        "key": "data",  # an area's guide
     }
     token = accounts.create_token(user.id, "security", session=db)
     db.commit()
