@@ -50,6 +50,7 @@ __all__ = [
     "Ranking",
     "candidate_person",
     "order_candidates",
+    "same_weeks",
     "rank_candidates",
     "too_close_to_call",
     "too_close_to_call_ids",
@@ -231,14 +232,14 @@ def _by_forecast(group: list[RankedCandidate]) -> list[RankedCandidate]:
     ordered = sorted(group, key=lambda entry: entry.forecast_weeks)
     ties: list[list[RankedCandidate]] = []
     for entry in ordered:
-        if ties and _same_weeks(ties[-1][-1].forecast_weeks, entry.forecast_weeks):
+        if ties and same_weeks(ties[-1][-1].forecast_weeks, entry.forecast_weeks):
             ties[-1].append(entry)
         else:
             ties.append([entry])
     return [entry for tie in ties for entry in sorted(tie, key=_tie_break)]
 
 
-def _same_weeks(first: float, second: float) -> bool:
+def same_weeks(first: float, second: float) -> bool:
     """Forecasts MODEL.md calls equal: less than 1e-9 weeks apart, or both never finishing."""
     if math.isinf(first) or math.isinf(second):
         return first == second

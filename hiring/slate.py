@@ -38,7 +38,7 @@ from datetime import date
 import numpy as np
 from scipy.sparse import coo_matrix
 
-from hiring.ranking import CANDIDATE_FTE, TIMELESS
+from hiring.ranking import CANDIDATE_FTE, TIMELESS, same_weeks
 from team.calendar import Calendar, Person, own_capacity
 from team.calendar_forecast import MergedTeam, team_weeks, weeks_saved, with_each
 from team.forecast import (
@@ -143,13 +143,6 @@ def best_slate(
     return Slate(k, best, weeks, search.base, greedy, greedy_weeks, proven, mentors)
 
 
-def _same(first: float, second: float) -> bool:
-    """Forecasts MODEL.md calls equal: less than 1e-9 weeks apart, or both never finishing."""
-    if math.isinf(first) or math.isinf(second):
-        return first == second
-    return abs(first - second) < WEEKS_EPSILON
-
-
 def _person(candidate: SlateCandidate) -> Person:
     """The candidate on the team, as the ranking tries them (`hiring.ranking`)."""
     return Person(
@@ -234,7 +227,8 @@ class _Search:
                 self.points_per_week,
             )
             least = min(found)
-            chosen.append(next(c.id for c, w in zip(rest, found, strict=True) if _same(w, least)))
+            pick = next(c for c, w in zip(rest, found, strict=True) if same_weeks(w, least))
+            chosen.append(pick.id)
         return tuple(chosen)
 
     def exact(
@@ -284,7 +278,7 @@ class _Search:
                 break
             seen.append(found)
             again = self.weeks(found)
-            if _same(again, least) and self.key(found) < self.key(best):
+            if same_weeks(again, least) and self.key(found) < self.key(best):
                 best, weeks = found, again
         return best, weeks
 

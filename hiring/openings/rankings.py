@@ -256,7 +256,7 @@ def _with_hires(
             None
             if levels is None
             else team_weeks(
-                [*without, replace(member, levels=_assessed(levels))],
+                [*without, replace(member, levels=counted_levels(levels))],
                 demand,
                 calendar,
                 velocities,
@@ -269,7 +269,7 @@ def _with_hires(
     return replace(ranking, entries=order_candidates(entries)), on_team
 
 
-def _assessed(levels: Mapping[str, float | None] | None) -> dict[str, float]:
+def counted_levels(levels: Mapping[str, float | None] | None) -> dict[str, float]:
     """Levels as the forecast counts them: not assessed is 0."""
     return {k: float(v) for k, v in (levels or {}).items() if v is not None}
 
@@ -293,7 +293,7 @@ def _hired_entry(
         forecast_weeks=with_them,
         weeks_saved=weeks_saved(before, with_them),
         allocation={},
-        level_sum=sum(_assessed(entry.levels).values(), 0.0),
+        level_sum=sum(counted_levels(entry.levels).values(), 0.0),
         start=start,
         finish_date=finish_date(with_them, calendar),
         weeks_saved_low=None if ranges[0] is None else weeks_saved(before, ranges[0]),

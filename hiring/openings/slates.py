@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from hiring.openings.models import CANDIDATE_STATUSES
-from hiring.openings.rankings import OpeningRanking, opening_ranking
+from hiring.openings.rankings import OpeningRanking, counted_levels, opening_ranking
 from hiring.openings.service import Viewer
 from hiring.ranking import RankedCandidate
 from hiring.slate import MAX_SLATE, Slate, SlateCandidate, best_slate
@@ -101,7 +101,7 @@ def slate_of(found: OpeningRanking, k: int | None, *, session: Session) -> Openi
         and found.assessments[e.id].candidate.status not in NOT_IN_THE_RUNNING
     ]
     pool = [
-        SlateCandidate(id=e.id, position=n, levels=_counted(e), start=e.start)
+        SlateCandidate(id=e.id, position=n, levels=counted_levels(e.levels), start=e.start)
         for n, e in enumerate(running, start=1)
     ]
     settings = get_settings(session=session)
@@ -155,8 +155,3 @@ def _shown_difference(first: float, second: float, places: int) -> float | None:
 
 def _plus(day: date | None, span: timedelta) -> date | None:
     return None if day is None else day + span
-
-
-def _counted(entry: RankedCandidate) -> dict[str, float]:
-    """Levels as the forecast counts them: not assessed is 0 (left out)."""
-    return {a: float(v) for a, v in entry.levels.items() if v is not None}
