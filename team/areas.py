@@ -69,6 +69,38 @@ def areas_public(*, session: Session) -> list[AreaPublic]:
     ]
 
 
+def get_area(key: str, *, session: Session) -> Area:
+    """The area with this key, or NotFound. A text that cannot be a key (e.g. with a NUL, which
+    PostgreSQL refuses in a query) is not looked up."""
+    area = None
+    if KEY_PATTERN.match(key):
+        area = session.exec(select(Area).where(Area.key == key)).first()
+    if area is None:
+        raise NotFound("no such area")
+    return area
+
+
+def get_skill(key: str, *, session: Session) -> Skill:
+    """The skill with this key, or NotFound (a text that cannot be a key is not looked up)."""
+    skill = None
+    if KEY_PATTERN.match(key):
+        skill = session.exec(select(Skill).where(Skill.key == key)).first()
+    if skill is None:
+        raise NotFound("no such skill")
+    return skill
+
+
+def area_public(key: str, *, session: Session) -> AreaPublic:
+    """One area with its skills in order, as `GET /areas/{key}` answers; NotFound if none."""
+    area = get_area(key, session=session)
+    skills = session.exec(
+        select(Skill).where(Skill.area_id == area.id).order_by(col(Skill.position), col(Skill.id))
+    ).all()
+    return AreaPublic(
+        key=area.key, name=area.name, skills=[SkillPublic(key=s.key, name=s.name) for s in skills]
+    )
+
+
 def get_settings(*, session: Session) -> Settings:
     """The one settings row; seeded by init-db, so its absence is a set-up error."""
     settings = session.get(Settings, 1)

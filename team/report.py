@@ -20,9 +20,10 @@ from team.areas import get_settings, list_areas, list_skills
 from team.calendar import Calendar, Person, days_of, finish_date
 from team.calendar_forecast import TeamForecast, forecast_team, key_people
 from team.coverage import AreaCoverage, CoverageMember, SkillCoverage, coverage_of_demand
+from team.errors import InvalidInput
 from team.forecast import velocity_at
 from team.members import active_members
-from team.schemas import MemberPublic
+from team.schemas import MAX_LISTED_PROBLEMS, MemberPublic
 from team.sizing import Quickest, TicketTime, days_for, quickest_by_area, ticket_times
 from team.timeline import current_calendar, people_of
 from team.work import open_demand, open_items
@@ -164,11 +165,22 @@ def counted_members(*, session: Session, calendar: Calendar | None = None) -> li
 
 
 def what_if(
-    *, session: Session, add: Sequence[Hypothetical] = (), remove: Sequence[int] = ()
+    *,
+    session: Session,
+    add: Sequence[Hypothetical] = (),
+    remove: Sequence[int] = (),
+    strict: bool = False,
 ) -> WhatIf:
-    """The report with hypothetical people added and members removed; nothing is saved."""
+    """The report with hypothetical people added and members removed; nothing is saved.
+
+    `strict` (the API, where the ids and keys are typed rather than picked from a form): a level
+    in an area that does not exist, or a member the forecast does not count, is refused
+    (InvalidInput) rather than left out; a person's areas left out are 0 either way.
+    """
     calendar = current_calendar(session=session)
     team = counted_members(session=session, calendar=calendar)
+    if strict:
+        _check_what_if(add, remove, team, session)
     removed = tuple(m for m in team if m.id in set(remove))
     kept = [m for m in team if m.id not in set(remove)]
     return WhatIf(
@@ -177,6 +189,38 @@ def what_if(
         added=tuple(add),
         removed=removed,
     )
+
+
+def _check_what_if(
+    add: Sequence[Hypothetical],
+    remove: Sequence[int],
+    team: Sequence[MemberPublic],
+    session: Session,
+) -> None:
+    """Refuse levels of unknown areas and removals of members the forecast does not count."""
+    keys = {a.key for a in list_areas(session=session)}
+    counted = {m.id for m in team}
+    found = [
+        (f"add.{n}.levels.{key}", "is not a known area")
+        for n, person in enumerate(add)
+        for key in person.levels
+        if key not in keys
+    ]
+    found += [
+        (
+            f"remove.{n}",
+            "is not a member the forecast counts (on the team, not past their last day)",
+        )
+        for n, member_id in enumerate(remove)
+        if member_id not in counted
+    ]
+    if found:
+        # As `schemas.pydantic_fields` lists them: a bounded answer, whatever was sent.
+        problems = {name: [message] for name, message in found[:MAX_LISTED_PROBLEMS]}
+        if len(found) > MAX_LISTED_PROBLEMS:
+            unlisted = len(found) - MAX_LISTED_PROBLEMS
+            problems["body"] = [f"and {unlisted} more problems not listed here"]
+        raise InvalidInput(problems, "Some people of the what-if are not valid.")
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ hiring records); the security-relevant acts here are logged like failed logins a
 
 from __future__ import annotations
 
-import secrets
-
 from flask import (
     Blueprint,
     current_app,
@@ -25,7 +23,7 @@ from hiring.access import allow
 from hiring.accounts import service
 from hiring.accounts.forms import EditUserForm, InviteUserForm, RevokeForm, SetPasswordForm
 from hiring.accounts.models import User
-from hiring.accounts.passwords import password_problems
+from hiring.accounts.passwords import generate_password
 from hiring.db import get_session
 from hiring.forms import apply_errors
 from hiring.pages.listing import page_args
@@ -35,18 +33,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # The user list is ordered by name in the service; sorting other ways is not offered yet.
 USER_SORTS = {"name": None}
-
-
-def generate_password(email: str, name: str) -> str:
-    """A strong password (about 120 random bits) for an admin to pass on once.
-
-    Drawn again in the rare case that it happens to hold the user's name or email, so that a
-    generated password never fails the rules a chosen one must meet.
-    """
-    while True:
-        password = secrets.token_urlsafe(15)
-        if not password_problems(password, email=email, name=name):
-            return password
 
 
 @bp.route("/users")

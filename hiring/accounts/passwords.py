@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import secrets
 import unicodedata
 from importlib.resources import files
 
@@ -102,6 +103,18 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
     elif _uses_context(password, context_words(email=email, name=name)):
         problems.append(CONTEXT_PROBLEM)
     return problems
+
+
+def generate_password(email: str, name: str) -> str:
+    """A strong password (about 120 random bits) for an admin to pass on once.
+
+    Drawn again in the rare case that it happens to hold the user's name or email, so that a
+    generated password never fails the rules a chosen one must meet.
+    """
+    while True:
+        password = secrets.token_urlsafe(15)
+        if not password_problems(password, email=email, name=name):
+            return password
 
 
 def hash_password(password: str) -> str:

@@ -143,6 +143,11 @@ def get_user(user_id: int, *, session: Session) -> User:
     return user
 
 
+def user_and_roles(user_id: int, *, session: Session) -> tuple[User, frozenset[str]]:
+    """The user and the roles they hold, or NotFound: one user as the admin sees them."""
+    return get_user(user_id, session=session), _roles(user_id, session)
+
+
 def roles_of(user_id: int, *, session: Session) -> frozenset[str]:
     """The roles a user holds."""
     return _roles(user_id, session)
@@ -151,20 +156,23 @@ def roles_of(user_id: int, *, session: Session) -> frozenset[str]:
 def update_user(
     user_id: int,
     *,
-    name: str,
-    roles: list[str],
-    active: bool,
+    name: str | None = None,
+    roles: list[str] | None = None,
+    active: bool | None = None,
     acting_user_id: int,
     session: Session,
 ) -> User:
-    """Change a user's name, roles and whether they may log in.
+    """Change a user's name, roles and whether they may log in; what is None stays as it is
+    (the admin page sends all three, the API's PATCH what it was sent).
 
     Disabling ends every session and revokes every API token: enabling the user again must not
     bring back a token that leaked meanwhile. Admins cannot disable themselves or drop their own
     admin role: that could lock everyone out.
     """
     user = get_user(user_id, session=session)
-    roles = _check_roles(roles)
+    name = user.name if name is None else name
+    roles = _check_roles(sorted(_roles(user_id, session)) if roles is None else roles)
+    active = user.active if active is None else active
     errors: dict[str, list[str]] = {}
     name = name.strip()
     if not 1 <= len(name) <= 120 or has_control(name):

@@ -42,16 +42,20 @@ def challenge(response: Response) -> Response:
 # The view modules register their routes on `bp`; imported last because they import it.
 from hiring.api import (  # noqa: E402,F401
     areas,
+    audit,
     calibration,
     compare,
     imports,
     interviews,
     openapi,
     openings,
+    pipeline,
     plan,
     ranking,
     reports,
     slate,
     team,
+    users,
+    what_if,
     work,
 )

@@ -148,9 +148,9 @@ def update_candidate(candidate_id: int):
     """Change the candidate's `status` (recorded with who, when and the `note`, as the
     candidate page records it) and their `available_from` (null clears it), all or nothing.
     Only the opening's hiring manager or an admin; others who can see the candidate get 403.
-    `hired` records the decision only: the hire joins the team through the candidate page's
-    "Add to the team" step, with the levels the panel found. Once on the team, their start date
-    lives on their team record (409 here)."""
+    `hired` records the decision only: the hire joins the team through its own step,
+    `POST /candidates/{id}/hire` (the candidate page's "Add to the team"). Once on the team,
+    their start date lives on their team record (409 here)."""
     data = json_body(CandidateUpdate, nullable=("available_from",))
     session = get_session()
     service.update_candidate(candidate_id, data, viewer=g.api_user, session=session)

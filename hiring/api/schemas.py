@@ -6,7 +6,7 @@ from the same classes, so what is documented is what is sent.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from hiring.openings.schemas import CandidatePublic, OpeningPublic, ScorecardPublic
 from team.schemas import AbsencePublic, AreaPublic, MemberPublic, WorkItemPublic
@@ -74,6 +74,19 @@ class WorkItemImportCounts(ImportCounts):
         "that email, they left the team, or their last working day is before the plan start): "
         "those items were imported with no assignee.",
     )
+
+
+class NoOptions(BaseModel):
+    """This step takes no options: send an empty JSON object."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class CandidatesAdded(BaseModel):
+    """A file of candidates added to an opening: how many, and their ids in the file's order."""
+
+    created: int = Field(ge=0)
+    ids: list[int]
 
 
 class ErrorDetail(BaseModel):

@@ -128,7 +128,8 @@ class CandidateUpdate(_Input):
     status: CandidateStatus | None = Field(
         default=None,
         description="The new status, recorded with who, when and the note. `hired` marks "
-        "the decision; putting the hire on the team is the candidate page's own step.",
+        "the decision; putting the hire on the team is a step of its own "
+        "(`POST /candidates/{id}/hire`).",
     )
     note: StatusNote | None = Field(
         default=None, description="Why: kept with the status change (send it with a status)."

@@ -8,8 +8,7 @@ opening they may not see is a 404. Only its hiring manager or an admin changes a
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Sequence
 from typing import Any
 
 from flask import (
@@ -21,11 +20,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from pydantic import ValidationError
 
 from hiring.access import ANY_ROLE, TEAM_EDITORS, allow
 from hiring.db import get_session
 from hiring.openings import screens, service
+from hiring.openings.candidate_files import read_candidate_upload, rows_by_line
 from hiring.openings.models import OPENING_STATUSES
 from hiring.openings.schemas import CandidateCreate, OpeningCreate, OpeningUpdate
 from hiring.pages.hiring_forms import (
@@ -37,11 +36,9 @@ from hiring.pages.hiring_forms import (
 )
 from hiring.pages.listing import page_args
 from hiring.pages.transaction import attempt
-from team import csvio
 from team.areas import list_areas
 from team.errors import Conflict, Forbidden, InvalidInput
 from team.report import coverage_report
-from team.schemas import pydantic_fields
 
 bp = Blueprint("openings", __name__, url_prefix="/openings")
 
@@ -227,49 +224,17 @@ def add_candidate(opening_id: int):
     return _detail_page(opening_id, candidate_form=form, status=status)
 
 
-def read_candidates_csv(data: bytes) -> tuple[list[tuple[int, CandidateCreate]], list[str]]:
-    """Parse an uploaded `name,email` file into (line number, candidate) pairs, or problems
-    naming each bad line; a file with any problem adds nobody."""
-    try:
-        text = csvio.decode_upload(data)
-    except ValueError as error:
-        return [], [str(error)]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
-    if sorted(header) != ["email", "name"]:
-        return [], ["Line 1: the header must be exactly the two columns name,email."]
-    reader.fieldnames = header
-    rows: list[tuple[int, CandidateCreate]] = []
-    problems: list[str] = []
-    try:
-        for record in reader:
-            line = reader.line_num
-            if len(rows) + len(problems) >= csvio.MAX_ROWS:
-                return [], [f"The file has more than {csvio.MAX_ROWS:,} candidates."]
-            if None in record:
-                problems.append(f"Line {line}: more values than the two columns name,email.")
-                continue
-            try:
-                values = {k: (v or "").strip() for k, v in record.items()}
-                rows.append((line, CandidateCreate.model_validate(values)))
-            except ValidationError as error:
-                messages = [f"{k} {m}" for k, ms in pydantic_fields(error).items() for m in ms]
-                problems.append(f"Line {line}: {'; '.join(messages)}.")
-    except csv.Error as error:
-        problems.append(f"Line {reader.line_num}: {error}.")
-    if not rows and not problems:
-        problems.append("The file has no candidates below its header line.")
-    return rows, problems
+def _shown(problems: Sequence[tuple[int | None, str]]) -> tuple[str, ...]:
+    """Problems of a file as the page lists them: "Line 3: what is wrong."."""
+    return tuple(f"Line {line}: {message}." if line else message for line, message in problems)
 
 
 def _line_problems(error: InvalidInput | Conflict, lines: list[int]) -> tuple[str, ...]:
     """Service problems named by row index (`rows.<i>.email`), told by line of the file."""
-    problems = []
-    for name, messages in error.fields.items():
-        parts = name.split(".")
-        if parts[0] == "rows" and len(parts) > 1 and parts[1].isdigit():
-            problems += [f"Line {lines[int(parts[1])]}: {m}." for m in messages]
-    return tuple(problems) or (error.message,)
+    found = rows_by_line(error.fields, lines)
+    return _shown([(line, m) for line, messages in found.items() for m in messages]) or (
+        error.message,
+    )
 
 
 @bp.route("/<int:opening_id>/candidates/upload", methods=["POST"])
@@ -284,16 +249,16 @@ def upload_candidates(opening_id: int):
     problems: tuple[str, ...] = ()
     status = 400
     if form.validate_on_submit():
-        parsed, found = read_candidates_csv(form.file.data.read())
-        problems = tuple(found)
+        parsed = read_candidate_upload(form.file.data.read())
+        problems = _shown(parsed.problems)
         if not problems:
             try:
                 added = service.add_candidates(
-                    opening_id, [c for _, c in parsed], viewer=current_user, session=db
+                    opening_id, [c for _, c in parsed.rows], viewer=current_user, session=db
                 )
             except (InvalidInput, Conflict) as error:
                 db.rollback()
-                problems = _line_problems(error, [line for line, _ in parsed])
+                problems = _line_problems(error, parsed.lines)
                 status = 409 if problems == (error.message,) else 400
             else:
                 flash(f"{len(added)} candidates added.", "success")

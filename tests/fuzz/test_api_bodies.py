@@ -626,6 +626,18 @@ def test_raw_bodies_are_refused_on_every_write(api, snapshot):
         ("PUT", f"{API}/openings/1/panel/1/focus"),
         ("PUT", f"{API}/candidates/1/interviews/1"),
         ("PUT", f"{API}/areas/data/guide"),
+        ("POST", f"{API}/areas"),
+        ("PATCH", f"{API}/areas/data"),
+        ("POST", f"{API}/areas/data/move"),
+        ("POST", f"{API}/areas/data/skills"),
+        ("PATCH", f"{API}/skills/sql"),
+        ("POST", f"{API}/users"),
+        ("PATCH", f"{API}/users/1"),
+        ("POST", f"{API}/users/1/password"),
+        ("POST", f"{API}/coverage/what-if"),
+        ("POST", f"{API}/candidates/1/scorecards/submit"),
+        ("POST", f"{API}/candidates/1/scorecards/revise"),
+        ("POST", f"{API}/candidates/1/hire"),
     ]
     from tests.fuzz.strategies import RAW_BODIES
 
