@@ -19,6 +19,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
         instance_path=str(settings.INSTANCE_PATH),
     )
     app.config.from_object(settings)
+    from hiring.uploads import ImportAwareRequest
+
+    app.request_class = ImportAwareRequest
     if isinstance(config, dict):
         app.config.update(config)
 

@@ -92,8 +92,9 @@ class Config:
     # everyone (10,000 explained candidates are a 25 MB page), and the CSV has every row too.
     RANKING_TOP_ROWS = 100
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
-    # A CSV import's confirm form sends the previewed file back as a form field; Flask's default
-    # of 500 kB per field would refuse big files that the upload step took.
+    # An import file may be bigger (hiring.uploads): a tracker's export of 100,000 items.
+    MAX_IMPORT_LENGTH = 50 * 1024 * 1024
+    # A form field that is not a file may be as big as any body (Flask's default is 500 kB).
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the login session
     SQL_ECHO = False

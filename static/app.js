@@ -73,3 +73,66 @@ document.querySelectorAll("form[method=post]").forEach(function (form) {
 document.querySelectorAll("[data-print]").forEach(function (button) {
   button.addEventListener("click", function () { window.print(); });
 });
+
+// Long operations show progress (DESIGN.md, "Pages"): an upload reports the bytes sent, then the
+// browser goes to the preview; an import reports how long it has run. Without JavaScript the
+// forms post as usual.
+(function () {
+  function progress(form) {
+    var box = form.querySelector("[data-import-progress]");
+    if (!box) { return null; }
+    box.hidden = false;
+    return { bar: box.querySelector("progress"), label: box.querySelector("[role=status]") };
+  }
+  document.querySelectorAll("form[data-upload-form]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var file = form.querySelector("input[type=file]");
+      if (!window.FormData || !file || !file.files.length) { return; }
+      var shown = progress(form);
+      if (!shown) { return; }
+      event.preventDefault();
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.setRequestHeader("X-Upload", "1");
+      request.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) { return; }
+        var share = Math.round((100 * e.loaded) / e.total);
+        shown.bar.value = share;
+        shown.label.textContent = "Sending the file: " + share + "%";
+      });
+      request.addEventListener("load", function () {
+        var answer = null;
+        try { answer = JSON.parse(request.responseText); } catch (ignored) { answer = null; }
+        if (request.status === 200 && answer && answer.preview) {
+          shown.bar.removeAttribute("value");
+          shown.label.textContent = "Sent. Checking every row of the file…";
+          window.location.assign(answer.preview);
+        } else {
+          // The server refused the upload (wrong type, too big): post it the usual way to
+          // show its message on the page.
+          HTMLFormElement.prototype.submit.call(form);
+        }
+      });
+      request.addEventListener("error", function () {
+        shown.label.textContent = "The file could not be sent. Check the connection and try again.";
+        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+      });
+      request.send(new FormData(form));
+    });
+  });
+  document.querySelectorAll("form[data-import-form]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var shown = progress(form);
+      if (!shown) { return; }
+      var started = Date.now();
+      shown.bar.removeAttribute("value");
+      var tell = function () {
+        var seconds = Math.round((Date.now() - started) / 1000);
+        shown.label.textContent = "Importing… " + seconds + " s. You may close this tab: the " +
+          "import goes on, and the import page shows how it ended.";
+      };
+      tell();
+      window.setInterval(tell, 1000);
+    });
+  });
+})();

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from sqlmodel import Session, col, func, select
 
@@ -83,6 +84,26 @@ class Roster:
         member = self.members.get(key)
         problem = refusal(member, key, self.plan_start)
         return (member if problem is None else None), problem
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[Member]]:
+        """Members by name as `check_person` compares names, built once per roster."""
+        found: dict[str, list[Member]] = {}
+        for member in self.members.values():
+            found.setdefault(" ".join(member.name.split()).casefold(), []).append(member)
+        return found
+
+    def check_person(self, written: str) -> tuple[Member | None, str | None]:
+        """Like `check`, for a tracker's assignee: an email, or else a name that exactly one
+        member has (trimmed, without regard to case). Trackers export display names."""
+        if "@" in written:
+            return self.check(written)
+        named = self._by_name.get(" ".join(written.split()).casefold(), [])
+        if len(named) == 1:
+            return self.check(named[0].email)
+        if named:
+            return None, f"{len(named)} members are called {written.strip()}"
+        return None, f"no member is called {written.strip()}"
 
 
 def _members(session: Session, emails: Iterable[str] | None = None) -> dict[str, Member]:

@@ -25,7 +25,7 @@ from team.levels import LEVEL_NAMES, parse_level
 from team.schemas import MemberPublic, WorkItemPublic
 
 BOM = "\ufeff"
-MAX_ROWS = 10_000
+MAX_ROWS = 100_000
 
 MEMBER_COLUMNS: tuple[str, ...] = ("name", "email", "title", "fte")
 # After the area and skill columns, so that files written before them still read the same.

@@ -25,6 +25,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
+from team.bulk import insert_rows
 from team.calendar import Calendar, Person, finish_date, monday_of
 from team.calendar_forecast import team_weeks
 from team.models import (
@@ -45,6 +46,7 @@ __all__ = [
     "change_days",
     "forecast_history",
     "record_missing",
+    "record_states",
     "time_changed_since",
 ]
 
@@ -149,6 +151,29 @@ def record_missing(*, session: Session) -> int:
                 rows.append({"at": now, "kind": kind, "subject_id": subject, "state": state})
     if rows:
         session.connection().execute(insert(InputChange), rows)
+    return len(rows)
+
+
+def record_states(
+    kind: str, states: Iterable[tuple[int, Mapping[str, Any] | None]], *, session: Session
+) -> int:
+    """Record rows written by bulk Core statements, which the flush listener does not see:
+    `(id, {field: value})` for each row as it now stands (None: removed), with exactly the
+    fields `_state` stores for `kind` (a mismatch is a programming error, caught at once).
+    Returns how many were recorded; they are dated now, like the listener's."""
+    fields = set(next(fields for k, fields in _FIELDS.values() if k == kind))
+    if kind == "member":  # as `_state` stores them
+        fields = (fields - {"left_at"}) | {"left"}
+    if kind == "settings":
+        fields = {f for f in fields if not f.startswith("velocity_")} | {"velocities"}
+    now = datetime.now(UTC)
+    rows = []
+    for subject, state in states:
+        if state is not None and set(state) != fields:
+            raise ValueError(f"a {kind} state has {sorted(state)}, not {sorted(fields)}")
+        values = None if state is None else {k: _iso(v) for k, v in state.items()}
+        rows.append({"at": now, "kind": kind, "subject_id": subject, "state": values})
+    insert_rows(InputChange.__table__, rows, session=session)  # type: ignore[attr-defined]
     return len(rows)
 
 

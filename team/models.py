@@ -7,7 +7,7 @@ No `from __future__ import annotations` here: it breaks SQLModel's relationship 
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 WORK_STATUSES = ("planned", "in_progress", "done")
@@ -147,6 +147,9 @@ class RatingChange(SQLModel, table=True):
 
 class WorkItem(SQLModel, table=True):
     __tablename__ = "work_item"
+    __table_args__ = (
+        UniqueConstraint("external_source", "external_key", name="uq_work_item_external_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
@@ -156,9 +159,58 @@ class WorkItem(SQLModel, table=True):
     # Who has it (MODEL.md, "The ticket plan"): an `in_progress` item stays with them; on a
     # `planned` item it is a wish the plan weighs, not a binding choice.
     assignee_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    # Where the item was imported from (`jira`, `linear`, `github`) and its key there (the Jira
+    # issue key, Linear ID or GitHub URL): a re-import of the same backlog updates the item with
+    # that key instead of adding another (MODEL.md, "The team and the planned work").
+    external_source: str | None = Field(default=None, max_length=20)
+    external_key: str | None = Field(default=None, max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
+
+
+class ImportMapping(SQLModel, table=True):
+    """How one tracker's export reads as planned work (API.md, "Imports of planned work"): which
+    component, label, team or project means which area, which statuses count as done, what an
+    unestimated item counts as and which column holds the estimate. Saved per source, so the
+    next export of the same backlog imports without asking again."""
+
+    __tablename__ = "import_mapping"
+
+    source: str = Field(primary_key=True, max_length=20)
+    area_by_value: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    done_statuses: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    default_points: float | None = None
+    points_column: str | None = Field(default=None, max_length=200)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(default="", max_length=254)
+
+
+class ImportUpload(SQLModel, table=True):
+    """An uploaded CSV file between its preview and its import, and what became of it.
+
+    The page keeps the file here (compressed) rather than sending 50 MB back through the
+    browser, so that confirming carries only its id; the import runs in the confirming request
+    and records its state and counts here in the same transaction as the rows it writes, so a
+    closed tab loses nothing: the import page shows how each recent upload ended.
+    """
+
+    __tablename__ = "import_upload"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)  # "members" or "work"
+    source: str | None = Field(default=None, max_length=20)
+    filename: str = Field(default="", max_length=255)
+    created_by: str = Field(default="", max_length=254, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    size: int = Field(default=0)
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    state: str = Field(default="uploaded", max_length=20)
+    # What the person chose on the preview: the source, `close_missing`, a mapping being edited.
+    options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    outcome: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class WorkItemSkill(SQLModel, table=True):

@@ -130,6 +130,26 @@ QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
         "description": "How many hires the slate holds (the opening's headcount when absent).",
         "schema": {"type": "integer", "minimum": 1, "maximum": 5},
     },
+    "source": {
+        "description": "Which tracker's CSV export the body is (`jira`, `linear`, `github`); "
+        "told by the header when left out. Leave it out for our own format too.",
+        "schema": {"type": "string", "enum": ["jira", "linear", "github"]},
+    },
+    "close_missing": {
+        "description": "Close (status done) the open items of this source that the file no "
+        "longer lists.",
+        "schema": {"type": "boolean", "default": False},
+    },
+    # Named apart from the members' `q` above (users have no title); sent as `q`.
+    "user_q": {
+        "name": "q",
+        "description": "Search in name and email.",
+        "schema": {"type": "string", "maxLength": 100, "pattern": NO_CONTROLS},
+    },
+    "action": {
+        "description": "Only entries of this action (e.g. `candidate.status`).",
+        "schema": {"type": "string", "maxLength": 60, "pattern": NO_CONTROLS},
+    },
     "compare": {
         "name": "c",
         "required": True,
@@ -180,9 +200,15 @@ def openapi_path(rule: Rule) -> str:
 def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
     """Path parameters, typed by their URL converter."""
     integer, text = {"type": "integer", "minimum": 0}, {"type": "string"}
+
+    def schema(kind: str, args: str) -> dict[str, Any]:
+        if kind == "any":  # one of a few names, e.g. a tracker
+            return {"type": "string", "enum": [name.strip() for name in args.split(",")]}
+        return integer if kind == "int" else text
+
     return [
-        {"name": name, "in": "path", "required": True, "schema": integer if kind == "int" else text}
-        for kind, _args, name in _PARAM.findall(rule.rule)
+        {"name": name, "in": "path", "required": True, "schema": schema(kind, args)}
+        for kind, args, name in _PARAM.findall(rule.rule)
     ]
 
 

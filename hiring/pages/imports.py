@@ -1,9 +1,14 @@
 """CSV import and export pages for the team and the planned work.
 
-An import is two steps: upload a file and see a preview of every row (or every bad row, with
-nothing written), then confirm. The confirm form carries the CSV text back in a hidden field, so
-the server keeps no upload between the steps; it comes back from the browser, so it is checked again
-in full before anything is written. Hiring managers and admins import; leadership exports too.
+An import is two steps: upload a file and see a preview of what it does (or of every bad row, with
+nothing written), then confirm. The upload is kept on the server (`team.imports.uploads`), so
+confirming sends only its id, whatever the file's size, and the file is checked again in full
+before anything is written. A tracker's export (Jira, Linear, GitHub) previews with the source's
+mapping and a control for each value that maps to no area (`hiring.pages.tracker_imports`).
+
+With JavaScript the upload shows its progress (bytes sent, then the check), and so does the
+import; closing the tab does not stop an import that started: the upload page lists each recent
+upload with how it ended. Hiring managers and admins import; leadership exports too.
 """
 
 from __future__ import annotations
@@ -11,24 +16,50 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField
-from wtforms.validators import DataRequired
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, Regexp
 
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
 from hiring.db import get_session, write_intent
+from hiring.pages import tracker_imports
+from hiring.uploads import large_body
 from team import csvio, imports
 from team.areas import list_areas, list_skills
+from team.errors import Conflict, NotFound
+from team.imports import uploads
 
 bp = Blueprint("imports", __name__)
 
+# Rows of a big file the preview lists one by one (the counts cover all of them).
+PREVIEW_ROWS = 200
+
+SOURCE_CHOICES = [
+    SelectChoice("", "Tell from the file's header"),
+    SelectChoice("ours", "Our format (title, area, points, …)"),
+    SelectChoice("jira", "Jira CSV export"),
+    SelectChoice("linear", "Linear CSV export"),
+    SelectChoice("github", "GitHub project export"),
+]
+
 
 class UploadForm(FlaskForm):
-    """Step 1: the file to preview."""
+    """Step 1: the file to preview (and, for planned work, what kind of file it is)."""
 
     file = FileField(
         "CSV file",
@@ -37,14 +68,20 @@ class UploadForm(FlaskForm):
             FileAllowed(["csv"], "Choose a .csv file."),
         ],
         description="UTF-8 text (in Excel: Save as “CSV UTF-8”), at most "
-        f"{csvio.MAX_ROWS:,} rows. Nothing is saved before you confirm.",
+        f"{csvio.MAX_ROWS:,} rows and 50 MB. Nothing is saved before you confirm.",
     )
+    source = SelectField("Kind of file", choices=SOURCE_CHOICES, default="")
 
 
 class ConfirmImportForm(FlaskForm):
-    """Step 2: the previewed file's text, sent back to be checked again and imported."""
+    """Step 2: the previewed upload, imported after being checked again."""
 
-    csv_text = HiddenField(validators=[DataRequired()])
+    # Hidden, as the page sends it: the id of the upload being confirmed.
+    upload_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,12}$")])
+    close_missing = BooleanField(
+        "Close the items of this source that the file no longer lists",
+        description="They are marked done; nothing is deleted.",
+    )
 
 
 @dataclass(frozen=True)
@@ -56,10 +93,10 @@ class Kind:
     endpoint: str
     done_endpoint: str
     example_endpoint: str
-    run: Callable[[str, bool], imports.ImportResult]
+    run: Callable[..., imports.ImportResult]
 
 
-def _run_members(text: str, apply: bool) -> imports.ImportResult:
+def _run_members(text: str, apply: bool, also: Callable[[Any], object] | None = None):
     """The members import as the logged-in user (named in the rating history).
 
     A preview only reads: on SQLite it runs in a deferred transaction, so checking a big file
@@ -68,17 +105,21 @@ def _run_members(text: str, apply: bool) -> imports.ImportResult:
     if not apply:
         get_session().rollback()  # end the write transaction the request began with
     with write_intent(apply):
-        return imports.import_members(
+        result = imports.import_members(
             text, session=get_session(), actor=current_user.email, apply=apply
         )
+    if apply and also is not None and result.ok:
+        also(result)
+        get_session().commit()
+    return result
 
 
-def _run_work(text: str, apply: bool) -> imports.ImportResult:
-    """The work items import (a preview reads only, as above)."""
+def _run_work(text: str, apply: bool, also: Callable[[Any], object] | None = None):
+    """The work items import in our own format (a preview reads only, as above)."""
     if not apply:
         get_session().rollback()
     with write_intent(apply):
-        return imports.import_work_items(text, session=get_session(), apply=apply)
+        return imports.import_work_items(text, session=get_session(), apply=apply, also=also)
 
 
 MEMBERS = Kind(
@@ -97,31 +138,69 @@ WORK = Kind(
     "imports.work_example",
     _run_work,
 )
+KINDS = {"members": MEMBERS, "work": WORK}
 
 
 def _page(kind: Kind, template: str, status: int = 200, **context) -> tuple[str, int]:
     """Render an import page with the vocabulary every one of them shows."""
     db = get_session()
     return render_template(
-        template, kind=kind, areas=list_areas(session=db), skills=list_skills(session=db), **context
+        template,
+        kind=kind,
+        areas=list_areas(session=db),
+        skills=list_skills(session=db),
+        recent=uploads.recent(kind.key, actor=current_user.email, session=db),
+        **context,
     ), status
 
 
-def _preview(kind: Kind, result: imports.ImportResult, text: str) -> tuple[str, int]:
-    """The rows a file would create and update, or its bad rows (400) with a new upload form."""
-    confirm = ConfirmImportForm(formdata=None)
-    confirm.csv_text.data = text
+def _upload_page(kind: Kind, form: UploadForm, status: int = 200) -> tuple[str, int]:
+    return _page(kind, "imports/upload.html", status, form=form)
+
+
+def _owned(kind: Kind, upload_id: int) -> uploads.Upload:
+    """The upload if the logged-in user made it, else 404."""
+    try:
+        return uploads.owned(upload_id, kind.key, actor=current_user.email, session=get_session())
+    except NotFound:
+        abort(404)
+
+
+def _text(kind: Kind, upload: uploads.Upload) -> str:
+    return uploads.text_of(upload.id, kind.key, actor=current_user.email, session=get_session())
+
+
+def _preview(
+    kind: Kind,
+    upload: uploads.Upload,
+    status: int | None = None,
+    submitted: tracker_imports.MappingForm | None = None,
+):
+    """What the stored upload would do: our format's rows, or a tracker's mapped rows (with a
+    refused mapping form, `submitted`, shown with its errors)."""
+    if upload.state == "done":
+        flash("That file was imported already; upload it again to import it once more.", "info")
+        return redirect(url_for(kind.endpoint))
+    text = _text(kind, upload)
+    if kind is WORK and (source := tracker_imports.source(upload, text)) is not None:
+        return tracker_imports.preview(
+            kind, upload, text, source, _page, ConfirmImportForm, status, submitted
+        )
+    result = kind.run(text, False)
+    confirm = ConfirmImportForm(formdata=None, upload_id=upload.id)
     return _page(
         kind,
         "imports/preview.html",
-        200 if result.ok else 400,
+        status or (200 if result.ok else 400),
         result=result,
         confirm=confirm,
+        upload=upload,
+        shown_rows=PREVIEW_ROWS,
         form=UploadForm(formdata=None),
     )
 
 
-def _imported(result: imports.ImportResult) -> str:
+def imported_message(result: imports.ImportResult) -> str:
     """What an import did, in words, with the assignees it left empty."""
     message = f"Imported: {result.created} created, {result.updated} updated."
     if unknown := result.unknown_assignees:
@@ -130,28 +209,65 @@ def _imported(result: imports.ImportResult) -> str:
     return message
 
 
-def _import(kind: Kind):
-    """Upload -> preview; confirm -> import all rows in one go and back to the list."""
-    if request.method == "POST" and "csv_text" in request.form:
-        confirm = ConfirmImportForm()
-        if confirm.validate_on_submit():
-            result = kind.run(confirm.csv_text.data, True)
-            if not result.ok:
-                return _preview(kind, result, confirm.csv_text.data)
-            flash(_imported(result), "success")
-            return redirect(url_for(kind.done_endpoint))
+def _confirm(kind: Kind):
+    """Import a previewed upload in one go (checked again in full), then back to the list."""
+    confirm = ConfirmImportForm()
+    if not confirm.validate_on_submit():
         form = UploadForm(formdata=None)
-        form.form_errors.append("The confirmation came without the file; upload it again.")
-        return _page(kind, "imports/upload.html", 400, form=form)
+        form.form_errors.append("The confirmation came without its file; upload it again.")
+        return _upload_page(kind, form, 400)
+    upload = _owned(kind, int(confirm.upload_id.data))
+    db = get_session()
+    if not uploads.begin(upload.id, kind.key, actor=current_user.email, session=db):
+        flash("That file is being imported, or was imported already.", "info")
+        return redirect(url_for(kind.endpoint))
+    text = _text(kind, upload)
+    if kind is WORK and (source := tracker_imports.source(upload, text)) is not None:
+        return tracker_imports.confirm(kind, upload, text, source, confirm, _preview)
+
+    def ended(result: imports.ImportResult) -> None:
+        counts = {"created": result.created, "updated": result.updated}
+        uploads.stage_end(upload.id, counts, imported=True, session=db)
+
+    try:
+        result = kind.run(text, True, ended)
+    except Conflict as error:
+        result = None
+        flash(str(error), "danger")
+    if result is None or not result.ok:
+        uploads.stage_end(upload.id, {"refused": True}, imported=False, session=db)
+        db.commit()
+        return _preview(kind, _owned(kind, upload.id), 400)
+    flash(imported_message(result), "success")
+    return redirect(url_for(kind.done_endpoint))
+
+
+def _import(kind: Kind):
+    """Upload -> keep the file and preview it; confirm -> import it."""
+    if request.method == "POST" and "upload_id" in request.form:
+        return _confirm(kind)
     form = UploadForm()
-    if form.validate_on_submit():
-        try:
-            text = csvio.decode_upload(form.file.data.read())
-        except ValueError as error:
-            form.file.errors = [str(error)]
-        else:
-            return _preview(kind, kind.run(text, False), text)
-    return _page(kind, "imports/upload.html", 400 if form.errors else 200, form=form)
+    if kind is MEMBERS:
+        form.source.data = ""
+    if not form.validate_on_submit():
+        return _upload_page(kind, form, 400 if form.errors else 200)
+    try:
+        text = csvio.decode_upload(form.file.data.read())
+    except ValueError as error:
+        form.file.errors = [str(error)]
+        return _upload_page(kind, form, 400)
+    upload = uploads.store(
+        kind.key,
+        text,
+        filename=form.file.data.filename or "",
+        actor=current_user.email,
+        options={"source": form.source.data or ""},
+        session=get_session(),
+    )
+    if request.headers.get("X-Upload") == "1":
+        # The page's script sent the file (to show its progress) and goes to the preview itself.
+        return jsonify({"preview": url_for(f"imports.preview_{kind.key}", upload_id=upload.id)})
+    return _preview(kind, upload)
 
 
 def _download(text: str, name: str) -> Response:
@@ -163,10 +279,18 @@ def _download(text: str, name: str) -> Response:
 
 
 @bp.route("/team/import", methods=["GET", "POST"])
+@large_body
 @allow(*TEAM_EDITORS)
 def import_members():
     """Add and update team members from a CSV file, after a preview."""
     return _import(MEMBERS)
+
+
+@bp.get("/team/import/<int:upload_id>")
+@allow(*TEAM_EDITORS)
+def preview_members(upload_id: int):
+    """The preview of an uploaded members file."""
+    return _preview(MEMBERS, _owned(MEMBERS, upload_id))
 
 
 @bp.route("/team/import/example.csv")
@@ -184,10 +308,26 @@ def export_members():
 
 
 @bp.route("/work/import", methods=["GET", "POST"])
+@large_body
 @allow(*TEAM_EDITORS)
 def import_work():
-    """Add work items from a CSV file, after a preview."""
+    """Add work items from a CSV file (ours, or a tracker's export), after a preview."""
     return _import(WORK)
+
+
+@bp.get("/work/import/<int:upload_id>")
+@allow(*TEAM_EDITORS)
+def preview_work(upload_id: int):
+    """The preview of an uploaded work items file or tracker export."""
+    return _preview(WORK, _owned(WORK, upload_id))
+
+
+@bp.post("/work/import/<int:upload_id>/mapping")
+@allow(*TEAM_EDITORS)
+def map_values(upload_id: int):
+    """Keep the mapping chosen on a tracker export's preview, then preview again with it."""
+    upload = _owned(WORK, upload_id)
+    return tracker_imports.change_mapping(WORK, upload, _text(WORK, upload), _preview)
 
 
 @bp.route("/work/import/example.csv")

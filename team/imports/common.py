@@ -3,7 +3,7 @@ someone filling in a spreadsheet, and staging every row in one transaction or no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,3 +162,21 @@ def _stage(plans: Sequence[_Plan], stage: Any, *, session: Session) -> dict[int,
             "The data changed while the file was being imported; nothing was imported. Try again."
         ) from None
     return errors
+
+
+def write_all(
+    write: Callable[[], object], *, session: Session, also: Callable[[], object] | None = None
+) -> None:
+    """Run a bulk write of a whole file and commit it, with `also` (e.g. the upload's outcome)
+    in the same transaction; if the database refuses it (someone changed the same rows
+    meanwhile), roll all of it back and say so."""
+    try:
+        write()
+        if also is not None:
+            also()
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            "The data changed while the file was being imported; nothing was imported. Try again."
+        ) from None

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sqlmodel import Session, col, select
 
 from team import assignees, csvio
 from team.areas import list_areas, list_skills
+from team.imports.bulk import ItemRow, insert_items
 from team.imports.common import (
     ImportResult,
     ImportRow,
     _in_column_order,
     _Plan,
     _result,
-    _stage,
     _validate,
+    write_all,
 )
 from team.models import Area, WorkItem
 from team.schemas import WorkItemCreate
-from team.work import add_work_item
 
 
 def _plan_work_item(
@@ -66,11 +66,20 @@ def _plan_work_item(
     return _Plan(ImportRow(row.line, "create", summary), model), []
 
 
-def import_work_items(text: str, *, session: Session, apply: bool) -> ImportResult:
+def import_work_items(
+    text: str,
+    *,
+    session: Session,
+    apply: bool,
+    also: Callable[[ImportResult], object] | None = None,
+) -> ImportResult:
     """Preview or import a work items file; every row adds a work item (an assignee who may not
-    be given work is left empty and counted in `unknown_assignees`)."""
-    area_names = {a.key: a.name for a in list_areas(session=session)}
-    skills = {s.key for s in list_skills(session=session)}
+    be given work is left empty and counted in `unknown_assignees`), all written in bulk;
+    `also(result)` is staged in the same transaction."""
+    areas = list_areas(session=session)
+    skills = list_skills(session=session)
+    area_names = {a.key: a.name for a in areas}
+    skill_keys = {s.key for s in skills}
     members = assignees.roster(session=session)
     try:
         table = csvio.read_table(text, required=csvio.WORK_REQUIRED, known=csvio.WORK_COLUMNS)
@@ -81,7 +90,7 @@ def import_work_items(text: str, *, session: Session, apply: bool) -> ImportResu
     errors: dict[int, list[str]] = {line: list(m) for line, m in table.errors.items()}
     plans: list[_Plan] = []
     for row in table.rows:
-        plan, problems = _plan_work_item(row, area_names, skills, planned, members)
+        plan, problems = _plan_work_item(row, area_names, skill_keys, planned, members)
         if plan is not None:
             plans.append(plan)
         errors[row.line] = problems
@@ -89,8 +98,30 @@ def import_work_items(text: str, *, session: Session, apply: bool) -> ImportResu
     if not apply or not result.ok:
         return result
 
-    def stage(plan: _Plan) -> None:
-        """Add the row's work item."""
-        add_work_item(plan.data, session=session, members=members)  # type: ignore[arg-type]
+    area_ids = {a.key: a.id or 0 for a in areas}
+    skill_ids = {s.key: s.id or 0 for s in skills}
+    rows = [_item_row(plan.data, area_ids, skill_ids, members) for plan in plans]  # type: ignore[arg-type]
 
-    return _result(plans, _stage(plans, stage, session=session))
+    def write() -> None:
+        insert_items(rows, session=session)
+
+    write_all(write, session=session, also=(lambda: also(result)) if also else None)
+    return result
+
+
+def _item_row(
+    data: WorkItemCreate,
+    area_ids: Mapping[str, int],
+    skill_ids: Mapping[str, int],
+    members: assignees.Roster,
+) -> ItemRow:
+    """A checked row as the bulk writer stores it (keys resolved to ids)."""
+    member = members.members.get(data.assignee) if data.assignee else None
+    return ItemRow(
+        title=data.title,
+        area_id=area_ids[data.area],
+        points=data.points,
+        status=data.status,
+        assignee_id=member.id if member is not None else None,
+        skill_ids=tuple(skill_ids[key] for key in data.skills),
+    )

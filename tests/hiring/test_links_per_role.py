@@ -54,6 +54,10 @@ AFTER_A_FORM = {
     # The ranking's "Compare selected" (ticked rows); its links to it need two ranked
     # candidates, which an opening a reader may rank need not have.
     "compare.show",
+    # The preview of an uploaded import file: the upload form leads there (recent uploads link
+    # to it too, once the user has uploaded something).
+    "imports.preview_members",
+    "imports.preview_work",
 }
 
 

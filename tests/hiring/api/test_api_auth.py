@@ -24,6 +24,7 @@ ANY = frozenset(ROLES)
 READ = frozenset({"hiring_manager", "leadership", "admin"})
 WRITE = frozenset({"hiring_manager", "admin"})
 PANEL = frozenset({"interviewer"})
+ADMIN = frozenset({"admin"})
 
 # (method, path with {id} for an existing row, roles admitted): API.md, "Resources".
 CONTRACT = [
@@ -55,6 +56,8 @@ CONTRACT = [
     ("DELETE", "/work-items/{id}", WRITE),
     ("POST", "/import/members", WRITE),
     ("POST", "/import/work-items", WRITE),
+    ("GET", "/import/mappings/{id}", WRITE),
+    ("PUT", "/import/mappings/{id}", WRITE),
     ("GET", "/openings", ANY),
     ("POST", "/openings", WRITE),
     ("GET", "/openings/{id}", ANY),
@@ -72,7 +75,27 @@ CONTRACT = [
     ("PUT", "/candidates/{id}/interviews/{id}", WRITE),
     ("GET", "/cards-to-write", PANEL),
     ("GET", "/areas/{id}/guide", ANY),
-    ("PUT", "/areas/{id}/guide", frozenset({"admin"})),
+    ("PUT", "/areas/{id}/guide", ADMIN),
+    # The twins of the remaining page actions (tests/hiring/api/test_page_twins.py).
+    ("GET", "/areas/{id}", ANY),
+    ("POST", "/areas", ADMIN),
+    ("PATCH", "/areas/{id}", ADMIN),
+    ("POST", "/areas/{id}/move", ADMIN),
+    ("POST", "/areas/{id}/skills", ADMIN),
+    ("PATCH", "/skills/{id}", ADMIN),
+    ("GET", "/users", ADMIN),
+    ("POST", "/users", ADMIN),
+    ("GET", "/users/{id}", ADMIN),
+    ("PATCH", "/users/{id}", ADMIN),
+    ("POST", "/users/{id}/password", ADMIN),
+    ("GET", "/users/{id}/tokens", ADMIN),
+    ("DELETE", "/users/{id}/tokens/{id}", ADMIN),
+    ("GET", "/audit", ADMIN),
+    ("POST", "/coverage/what-if", READ),
+    ("POST", "/openings/{id}/candidates/import", WRITE),
+    ("POST", "/candidates/{id}/scorecards/submit", PANEL),
+    ("POST", "/candidates/{id}/scorecards/revise", PANEL),
+    ("POST", "/candidates/{id}/hire", WRITE),
 ]
 # Routes whose record only some holders of an admitted role see (a hiring manager sees their
 # own openings, an interviewer those whose panel they sit on).
@@ -94,10 +117,24 @@ BODIES = {
     "/openings/{id}/panel/{id}/focus": {"areas": ["data"]},
     "/candidates/{id}/interviews/{id}": {"date": "2027-03-01"},
     "/areas/{id}/guide": {"questions": ["What did you ship last?"]},
+    "/areas": {"key": "robotics", "name": "Robotics"},
+    "/areas/{id}": {"name": "Renamed"},
+    "/areas/{id}/move": {"direction": "down"},
+    "/areas/{id}/skills": {"key": "pytorch", "name": "PyTorch"},
+    "/skills/{id}": {"name": "Renamed"},
+    "/users": {"email": "new@example.com", "name": "New", "roles": ["interviewer"]},
+    "/users/{id}": {"name": "Renamed"},
+    "/users/{id}/password": {},
+    "/coverage/what-if": {"add": [{"levels": {"data": 3}}]},
+    "/candidates/{id}/scorecards/submit": {},
+    "/candidates/{id}/scorecards/revise": {},
+    "/candidates/{id}/hire": {"name": "New", "email": "new@example.com"},
+    "/import/mappings/{id}": {"area_by_value": {"Data Pipelines": "data"}},
 }
 CSV = {
     "/import/members": "name,email\nNew,new@example.com\n",
     "/import/work-items": "title,area,points\nNew,data,1\n",
+    "/openings/{id}/candidates/import": "name,email\nNew,new@example.com\n",
 }
 DENIED = [(method, path, role) for method, path, roles in CONTRACT for role in sorted(ANY - roles)]
 
@@ -133,6 +170,7 @@ def rows(db, make_member, make_work_item, make_opening, make_candidate, count):
         "openings": opening.id,
         "candidates": make_candidate(opening).id,
         "areas": "research",  # areas are named by their key
+        "import": "jira",  # mappings by their source
     }
 
     def unchanged() -> bool:

@@ -60,6 +60,7 @@ def caller(app, db, make_user, make_opening, make_candidate, make_member, make_w
         "candidate_id": make_candidate(opening).id,
         "user_id": user.id,  # a panelist: focus areas and interview dates
         "key": "data",  # an area's guide
+        "source": "jira",  # a tracker's import mapping
     }
     token = accounts.create_token(user.id, "security", session=db)
     db.commit()

@@ -148,8 +148,21 @@ def test_request_bodies_over_the_limit_are_413_and_write_nothing(app, client, as
     )
     assert page.status_code == 413
     assert "too large" in page.get_data(as_text=True)
-    csv_body = "name,email,title,fte\n" + "A,a@example.com,T,1\n" * (limit // 20 + 10)
-    upload = token_client.post("/api/v1/import/members", data=csv_body, content_type="text/csv")
-    assert upload.status_code == 413
-    assert upload.get_json()["error"]["code"] == "too_large"
+    big_json = token_client.post(
+        "/api/v1/members", data='{"name": "' + "x" * limit + '"}', content_type="application/json"
+    )
+    assert big_json.status_code == 413
+    # Import files may be bigger (hiring.uploads), up to their own limit, made small here.
+    app.config["MAX_IMPORT_LENGTH"] = 2 * limit
+    row = f"A,a@example.com,{'T' * 80},1\n"  # long rows: fewer than the 100,000 a file may have
+    csv_body = "name,email,title,fte\n" + row * (limit // len(row) + 10)
+    assert limit < len(csv_body) < 2 * limit
+    taken = token_client.post("/api/v1/import/members", data=csv_body, content_type="text/csv")
+    assert taken.status_code == 422  # read in full: the same email on every line
+    assert "duplicated" in str(taken.get_json()["error"]["rows"])
+    csv_body = "name,email,title,fte\n" + row * (2 * limit // len(row) + 10)
+    for path in ("/api/v1/import/members", "/api/v1/import/work-items"):
+        upload = token_client.post(path, data=csv_body, content_type="text/csv")
+        assert upload.status_code == 413
+        assert upload.get_json()["error"]["code"] == "too_large"
     assert snapshot(db) == before

@@ -30,6 +30,7 @@ from wtforms.fields.core import UnboundField
 
 import hiring
 from hiring.api.openapi import documented
+from team.imports import uploads
 from tests.conftest import CSRF
 from tests.hiring.security.conftest import snapshot
 
@@ -92,6 +93,7 @@ class Route:
     path: str
     data: dict[str, str]
     method: str = "POST"
+    page: str = ""  # the page showing the form, when it is not `path` itself
 
 
 MEMBER = {
@@ -142,6 +144,13 @@ def routes(ids: dict[str, int]) -> dict[str, list[Route]]:
             )
         ],
         "SettingsForm": [Route("/admin/settings/", SETTINGS)],
+        "MappingForm": [
+            Route(
+                f"/work/import/{ids['upload']}/mapping",
+                {"value_0": "ML Platform", "area_0": "data", "default_points": "3"},
+                page=f"/work/import/{ids['upload']}",
+            )
+        ],
     }
 
 
@@ -153,12 +162,19 @@ def send_form(client: Any, route: Route, data: dict[str, str], token: str) -> An
 
 
 @pytest.fixture
-def ids(make_member, make_work_item, make_opening, as_everyone) -> dict[str, int]:
-    """Records whose edit pages are reachable, with a user holding every role logged in."""
+def ids(db, make_member, make_work_item, make_opening, as_everyone) -> dict[str, int]:
+    """Records whose edit pages are reachable, with a user holding every role logged in (and
+    a Jira export they uploaded, whose preview has the import mapping form)."""
+    jira = "Summary,Issue key,Status,Component/s\nBackfill,ML-1,To Do,ML Platform\n"
+    options = {"source": "jira", "mapping": {"area_by_value": {"ML Platform": "data"}}}
+    upload = uploads.store(
+        "work", jira, filename="j.csv", actor=as_everyone.email, options=options, session=db
+    )
     return {
         "member": make_member().id,
         "item": make_work_item().id,
         "opening": make_opening(manager=as_everyone).id,
+        "upload": upload.id,
     }
 
 
@@ -166,7 +182,7 @@ def test_every_form_with_a_number_field_is_reachable_here():
     """The walk finds the forms, and each is in `routes` (a new one must be added there)."""
     with_numbers = {cls.__name__ for cls in form_classes() if class_number_fields(cls)}
     assert {"MemberForm", "WorkItemForm", "OpeningForm", "WhatIfForm"} <= with_numbers
-    assert with_numbers <= set(routes(dict.fromkeys(("member", "item", "opening"), 0)))
+    assert with_numbers <= set(routes(dict.fromkeys(("member", "item", "opening", "upload"), 0)))
 
 
 def test_hostile_numbers_get_a_field_error_on_every_number_field_of_every_form(client, db, ids):
@@ -177,7 +193,7 @@ def test_hostile_numbers_get_a_field_error_on_every_number_field_of_every_form(c
     for form_name, form_routes in routes(ids).items():
         declared = class_number_fields(by_name[form_name])
         for route in form_routes:
-            page = client.get(route.path)
+            page = client.get(route.page or route.path)
             assert page.status_code == 200, route.path
             html = page.get_data(as_text=True)
             fields = page_number_fields(html)
@@ -214,36 +230,49 @@ BODIES: dict[str, dict[str, Any]] = {
     "OpeningCreate": {"title": "Numbers"},
     "OpeningUpdate": {},
     "ScorecardIn": {},
+    "WhatIfIn": {},
+    "ImportMappingBody": {},
 }
 
 
 def number_paths(
-    schema: dict[str, Any], path: tuple[str | int, ...] = ()
+    schema: dict[str, Any],
+    path: tuple[str | int, ...] = (),
+    defs: dict[str, Any] | None = None,
 ) -> Iterator[tuple[str | int, ...]]:
     """Where a JSON Schema holds numbers: fields, values of objects (keyed by an allowed key, or
-    an area key) and items of arrays."""
+    an area key) and items of arrays, inside nested models too (their `$ref`s followed)."""
+    defs = schema.get("$defs", {}) if defs is None else defs
+    if "$ref" in schema:
+        schema = defs[schema["$ref"].rsplit("/", 1)[1]]
     for option in schema.get("anyOf", ()):
-        yield from number_paths(option, path)
+        yield from number_paths(option, path, defs)
     kind = schema.get("type")
     if kind in ("number", "integer"):
         yield path
     elif kind == "object":
         for name, sub in schema.get("properties", {}).items():
-            yield from number_paths(sub, (*path, name))
+            yield from number_paths(sub, (*path, name), defs)
         if isinstance(values := schema.get("additionalProperties"), dict):
             key = (schema.get("propertyNames", {}).get("enum") or ["research"])[0]
-            yield from number_paths(values, (*path, key))
+            yield from number_paths(values, (*path, key), defs)
     elif kind == "array" and isinstance(items := schema.get("items"), dict):
-        yield from number_paths(items, (*path, 0))
+        yield from number_paths(items, (*path, 0), defs)
 
 
 def with_value(body: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
     """A copy of `body` with `value` at `path` (objects and arrays, for int steps, made on the
-    way)."""
+    way; an array's first item is the one an int step names)."""
     body = copy.deepcopy(body)
     here: Any = body
     for step, following in zip(path, path[1:], strict=False):
-        here = here.setdefault(step, [] if isinstance(following, int) else {})
+        made: Any = [] if isinstance(following, int) else {}
+        if isinstance(here, list):
+            if not here:
+                here.append(made)
+            here = here[0]
+        else:
+            here = here.setdefault(step, made)
     if isinstance(here, list):
         here.append(value)
     else:
@@ -303,5 +332,7 @@ def test_hostile_numbers_get_a_422_naming_the_field_in_every_api_body(app, db, c
         ("MemberUpdate", "levels.research"),
         ("SettingsUpdate", "velocity.0"),
         ("ScorecardIn", "ratings.research"),
+        ("WhatIfIn", "add.0.fte"),
+        ("WhatIfIn", "remove.0"),
     }
     assert expected <= tried
