@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, make_response
+from flask import abort, g, jsonify, make_response
 from werkzeug.wrappers import Response
 
 from hiring.access import TEAM_EDITORS, allow
@@ -67,8 +67,7 @@ def import_members():
     return _refused(result) or jsonify(counts.model_dump())
 
 
-# A source that is not a tracker is no such resource: 404, like an unknown id.
-MAPPING = f"/import/mappings/<any({', '.join(SOURCES)}):source>"
+MAPPING = "/import/mappings/<source>"
 TRACKER_CSV = (
     "A work items CSV file in our format (see above), or the CSV export of Jira, Linear or a "
     "GitHub project as it comes (told by the header, or by `?source=`). An export is read with "
@@ -157,6 +156,14 @@ def _tracker(text: str, source: str | None, close_missing: bool) -> Response:
     return jsonify(counts.model_dump())
 
 
+def _known(source: str) -> None:
+    """A source that is not a tracker is no such resource: 404, like an unknown id."""
+    if source not in SOURCES:
+        abort(
+            make_response(json_error(404, f"No such source; the sources are {', '.join(SOURCES)}."))
+        )
+
+
 def _mapping_public(source: str, mapping: MappingRule) -> ImportMappingPublic:
     """A mapping as the API shows it."""
     return ImportMappingPublic(
@@ -173,6 +180,7 @@ def _mapping_public(source: str, mapping: MappingRule) -> ImportMappingPublic:
 @operation("A tracker's saved import mapping", response=ImportMappingPublic)
 def get_import_mapping(source: str):
     """How `source`'s exports read: the saved mapping, or an empty one."""
+    _known(source)
     mapping = trackers.get_mapping(source, session=get_session())
     return jsonify(_mapping_public(source, mapping).model_dump())
 
@@ -182,6 +190,7 @@ def get_import_mapping(source: str):
 @operation("Save a tracker's import mapping", body=ImportMappingBody, response=ImportMappingPublic)
 def put_import_mapping(source: str):
     """Replace `source`'s mapping; an area that does not exist is a 422 naming the value."""
+    _known(source)
     body = json_body(ImportMappingBody, nullable=("default_points", "points_column"))
     rule = MappingRule(
         area_by_value=body.area_by_value,

@@ -200,15 +200,9 @@ def openapi_path(rule: Rule) -> str:
 def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
     """Path parameters, typed by their URL converter."""
     integer, text = {"type": "integer", "minimum": 0}, {"type": "string"}
-
-    def schema(kind: str, args: str) -> dict[str, Any]:
-        if kind == "any":  # one of a few names, e.g. a tracker
-            return {"type": "string", "enum": [name.strip() for name in args.split(",")]}
-        return integer if kind == "int" else text
-
     return [
-        {"name": name, "in": "path", "required": True, "schema": schema(kind, args)}
-        for kind, args, name in _PARAM.findall(rule.rule)
+        {"name": name, "in": "path", "required": True, "schema": integer if kind == "int" else text}
+        for kind, _args, name in _PARAM.findall(rule.rule)
     ]
 
 

@@ -505,6 +505,7 @@ def _ids(engine: Engine) -> dict[str, int]:
         "skill_id": first("skill"),  # no skill exists: 1, still refused before any lookup
         "token_id": first("api_token"),
         "absence_id": first("absence"),  # none may exist: 1, still refused before any lookup
+        "upload_id": first("import_upload"),  # an import file kept for its preview, or 1
     }
 
 
