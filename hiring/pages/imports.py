@@ -105,13 +105,9 @@ def _run_members(text: str, apply: bool, also: Callable[[Any], object] | None = 
     if not apply:
         get_session().rollback()  # end the write transaction the request began with
     with write_intent(apply):
-        result = imports.import_members(
-            text, session=get_session(), actor=current_user.email, apply=apply
+        return imports.import_members(
+            text, session=get_session(), actor=current_user.email, apply=apply, also=also
         )
-    if apply and also is not None and result.ok:
-        also(result)
-        get_session().commit()
-    return result
 
 
 def _run_work(text: str, apply: bool, also: Callable[[Any], object] | None = None):

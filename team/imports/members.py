@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from pydantic import BaseModel
+from sqlmodel import Session
 
 from team import csvio
 from team.absences import absences_by_member, date_problems, stranded
@@ -18,65 +20,89 @@ from team.imports.common import (
     _in_column_order,
     _Plan,
     _result,
-    _stage,
     _validate,
+    write_all,
 )
+from team.imports.members_bulk import MemberWrite, Vocabulary, write_members
+from team.imports.members_compact import Shared, Summary
+from team.imports.members_stored import StoredMember, stored_members
 from team.levels import LEVEL_NAMES
-from team.members import add_member, change_member, publish
-from team.models import Member
-from team.schemas import MemberCreate, MemberPublic, MemberUpdate
+from team.schemas import MemberCreate, MemberUpdate
+
+
+class _Summarised(BaseModel):
+    """A checked members row's data once its summary holds it.
+
+    `_result` counts plans, but a members row needs no schema instance once checked: its
+    summary says what the row makes of the member, and that is what is written. Keeping
+    100,000 instances would take over 100 MB of a worker's memory.
+    """
+
+
+_SUMMARISED = _Summarised()
 
 
 @dataclass(frozen=True)
 class _Team:
-    """What checking a members file needs to know: the vocabulary, who is there already and
-    their absences (a row's dates may not strand one)."""
+    """What checking a members file needs to know: the vocabulary (keys to names and ids, in
+    display order), who is there already and their absences (a row's dates may not strand one),
+    and the values many rows share."""
 
     area_names: Mapping[str, str]
     skill_names: Mapping[str, str]
-    rows: Mapping[str, Member]
-    current: Mapping[str, MemberPublic]
+    area_ids: Mapping[str, int]
+    skill_ids: Mapping[str, int]
+    current: Mapping[str, StoredMember]
     absences: Mapping[int, Sequence[Any]]
+    shared: Shared
 
 
 def _load_team(session: Session) -> _Team:
     """Areas, skills and every member (those who left too: emails stay unique) by email."""
-    rows = list(session.exec(select(Member)).all())
+    areas, skills = list_areas(session=session), list_skills(session=session)
+    shared = Shared()
     return _Team(
-        area_names={a.key: a.name for a in list_areas(session=session)},
-        skill_names={s.key: s.name for s in list_skills(session=session)},
-        rows={m.email.lower(): m for m in rows},
-        current={m.email.lower(): m for m in publish(rows, session=session)},
+        area_names={a.key: a.name for a in areas},
+        skill_names={s.key: s.name for s in skills},
+        area_ids={a.key: a.id or 0 for a in areas},
+        skill_ids={s.key: s.id or 0 for s in skills},
+        current=stored_members(session, shared),
         absences=absences_by_member(session=session),
+        shared=shared,
     )
 
 
 def _level_changes(
-    names: Mapping[str, str], before: Mapping[str, int], given: Mapping[str, int] | None
+    names: Mapping[str, str],
+    before: Mapping[str, int],
+    given: Mapping[str, int] | None,
+    shared: Shared,
 ) -> list[str]:
     """ "ML research: working → strong" for each level the row changes."""
     return [
-        f"{names[key]}: {LEVEL_NAMES[before.get(key, 0)]} → {LEVEL_NAMES[level]}"
+        shared.value(f"{names[key]}: {LEVEL_NAMES[before.get(key, 0)]} → {LEVEL_NAMES[level]}")
         for key, level in (given or {}).items()
         if before.get(key, 0) != level
     ]
 
 
-def _member_changes(data: MemberUpdate, current: MemberPublic, team: _Team) -> list[str]:
-    """Each difference between the stored member and the row, in words."""
+def _member_changes(data: MemberUpdate, current: StoredMember, team: _Team) -> list[str]:
+    """Each difference between the stored member and the row, in words (the same words for
+    many rows are one string: a file that gives everyone a new title says so 100,000 times)."""
     changes = []
+    shared = team.shared.value
     if data.name is not None and data.name != current.name:
         changes.append(f"name: {current.name} → {data.name}")
     if data.title is not None and data.title != current.title:
-        changes.append(f"title: {current.title or '(none)'} → {data.title or '(none)'}")
+        changes.append(shared(f"title: {current.title or '(none)'} → {data.title or '(none)'}"))
     if data.fte is not None and data.fte != current.fte:
-        changes.append(f"FTE: {csvio.number(current.fte)} → {csvio.number(data.fte)}")
+        changes.append(shared(f"FTE: {csvio.number(current.fte)} → {csvio.number(data.fte)}"))
     for field, label in (("start_date", "start date"), ("end_date", "end date")):
         before, after = getattr(current, field), getattr(data, field)
         if field in data.model_fields_set and after != before:
-            changes.append(f"{label}: {_day(before)} → {_day(after)}")
-    changes += _level_changes(team.area_names, current.levels, data.levels)
-    changes += _level_changes(team.skill_names, current.skills, data.skills)
+            changes.append(shared(f"{label}: {_day(before)} → {_day(after)}"))
+    changes += _level_changes(team.area_names, current.levels, data.levels, team.shared)
+    changes += _level_changes(team.skill_names, current.skills, data.skills, team.shared)
     return changes
 
 
@@ -84,7 +110,7 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value is not None else "(none)"
 
 
-def _dates(data: Any, current: MemberPublic | None) -> tuple[date | None, date | None]:
+def _dates(data: Any, current: StoredMember | None) -> tuple[date | None, date | None]:
     """The start and end dates the row leaves the member with: a date column in the file sets
     it (empty: none), one not in the file keeps the stored date."""
     start, end = (current.start_date, current.end_date) if current else (None, None)
@@ -95,7 +121,7 @@ def _dates(data: Any, current: MemberPublic | None) -> tuple[date | None, date |
     return start, end
 
 
-def _member_summary(data: Any, email: str, current: MemberPublic | None, team: _Team) -> dict:
+def _member_summary(data: Any, email: str, current: StoredMember | None, team: _Team) -> Summary:
     """The member as the row leaves them, and what changes, for the preview."""
     if current is None:
         name, title, fte = data.name, data.title, data.fte
@@ -108,37 +134,37 @@ def _member_summary(data: Any, email: str, current: MemberPublic | None, team: _
         skills = {**current.skills, **(data.skills or {})}
         changes = _member_changes(data, current, team)
     start_date, end_date = _dates(data, current)
-    return {
-        "name": name,
-        "email": email,
-        "title": title,
-        "fte": fte,
-        "levels": {key: levels.get(key, 0) for key in team.area_names},
-        "skills": {key: skills[key] for key in team.skill_names if skills.get(key)},
-        "start_date": start_date,
-        "end_date": end_date,
-        "changes": changes,
-        "changed": current is None or bool(changes),
-        "left": bool(current and not current.active),
-    }
+    return Summary(
+        name=name,
+        email=email,
+        title=title,
+        fte=fte,
+        levels=team.shared.mapping({key: levels.get(key, 0) for key in team.area_names}),
+        skills=team.shared.mapping(
+            {key: skills[key] for key in team.skill_names if skills.get(key)}
+        ),
+        start_date=start_date,
+        end_date=end_date,
+        changes=changes,
+        changed=current is None or bool(changes),
+        left=bool(current and not current.active),
+    )
 
 
-def _date_problems(
-    data: Any, current: MemberPublic | None, existing: Member | None, team: _Team
-) -> list[str]:
+def _date_problems(data: Any, current: StoredMember | None, team: _Team) -> list[str]:
     """The calendar rules (team.absences) for the dates the row leaves the member with, checked
     here too so that the preview lists them: out of order, or stranding one of their absences."""
     start, end = _dates(data, current)
     problems = date_problems(start, end)
     changed = current is None or (start, end) != (current.start_date, current.end_date)
-    if not problems and changed and existing is not None and existing.id is not None:
-        problems = stranded(start, end, team.absences.get(existing.id, ()))
+    if not problems and changed and current is not None:
+        problems = stranded(start, end, team.absences.get(current.id, ()))
     return [f"{column}: {m}" for column, messages in problems.items() for m in messages]
 
 
 def _plan_member(
     row: csvio.CsvRow, team: _Team, first_line: dict[str, int]
-) -> tuple[_Plan | None, list[str]]:
+) -> tuple[ImportRow | None, list[str]]:
     """Check one members row: a new member, or an update of the member with that email."""
     data, cell_errors = csvio.member_fields(
         row, area_keys=team.area_names, skill_keys=team.skill_names
@@ -149,27 +175,34 @@ def _plan_member(
         problems.append(f"email: duplicated on line {first_line[email]}")
     elif email:
         first_line[email] = row.line
-    existing = team.rows.get(email)
-    if existing is None:
+    current = team.current.get(email)
+    if current is None:
         model, schema_errors = _validate(MemberCreate, data)
     else:
         changes = {k: v for k, v in data.items() if k != "email"}
         model, schema_errors = _validate(MemberUpdate, changes)
     problems += schema_errors
     if model is not None:
-        problems += _date_problems(model, team.current.get(email), existing, team)
+        problems += _date_problems(model, current, team)
     if problems:
         return None, _in_column_order(problems, row.cells)
-    summary = _member_summary(model, email, team.current.get(email), team)
-    action = "update" if existing is not None else "create"
-    return _Plan(ImportRow(row.line, action, summary), model, existing), []
+    summary = _member_summary(model, email, current, team)
+    return ImportRow(row.line, "update" if current is not None else "create", summary), []
 
 
-def import_members(text: str, *, session: Session, actor: str, apply: bool) -> ImportResult:
+def import_members(
+    text: str,
+    *,
+    session: Session,
+    actor: str,
+    apply: bool,
+    also: Callable[[ImportResult], object] | None = None,
+) -> ImportResult:
     """Preview or import a members file: new emails add members, known emails update them.
 
     Only the columns present are changed on an update (an empty level cell sets the level to 0,
-    an empty date cell clears the date).
+    an empty date cell clears the date). An import makes each member what the row's summary
+    says, in bulk (`members_bulk`), with `also(result)` staged in the same transaction.
     """
     team = _load_team(session)
     known = csvio.member_columns(team.area_names, team.skill_names)
@@ -178,22 +211,36 @@ def import_members(text: str, *, session: Session, actor: str, apply: bool) -> I
     except csvio.CsvFileError as error:
         return _result([], {1: error.messages})
     errors: dict[int, list[str]] = {line: list(m) for line, m in table.errors.items()}
+    # Each row's cells are let go once it is checked: a 100,000-row file's are some 80 MB.
+    pending = deque(table.rows)
+    del table
     plans: list[_Plan] = []
     first_line: dict[str, int] = {}
-    for row in table.rows:
-        plan, problems = _plan_member(row, team, first_line)
-        if plan is not None:
-            plans.append(plan)
-        errors[row.line] = problems
+    while pending:
+        row = pending.popleft()
+        checked, problems = _plan_member(row, team, first_line)
+        if checked is not None:
+            plans.append(_Plan(checked, _SUMMARISED))
+        elif problems:
+            errors[row.line] = problems
     result = _result(plans, errors)
+    del plans, first_line  # the result holds what is needed: 100,000 of each are 10 MB
     if not apply or not result.ok:
         return result
+    vocabulary = Vocabulary(team.area_ids, team.skill_ids, actor)
 
-    def stage(plan: _Plan) -> None:
-        """Add a new member, or change one whose row changes something."""
-        if plan.member is None:
-            add_member(plan.data, session=session, actor=actor)  # type: ignore[arg-type]
-        elif plan.row.summary["changed"]:
-            change_member(plan.member, plan.data, session=session, actor=actor)  # type: ignore[arg-type]
+    def write() -> None:
+        write_members(_writes(result.rows, team), vocabulary, session=session)
 
-    return _result(plans, _stage(plans, stage, session=session))
+    write_all(write, session=session, also=(lambda: also(result)) if also else None)
+    return result
+
+
+def _writes(rows: Sequence[ImportRow], team: _Team) -> Iterator[MemberWrite]:
+    """What to write for each row: a new member, or a member whose row changes something (a
+    row that changes nothing writes nothing, not even a new version)."""
+    for row in rows:
+        if row.action == "create":
+            yield MemberWrite(row.summary)
+        elif row.summary["changed"]:
+            yield MemberWrite(row.summary, team.current[row.summary["email"]])

@@ -1,23 +1,34 @@
-"""Memory: the peak RSS of a gunicorn worker serving the 10,000-candidate ranking.
+"""Memory: the peak RSS of a gunicorn worker serving the 10,000-candidate ranking, and of one
+importing the biggest files (100,000 rows).
 
 The server runs as in production (gunicorn, one sync worker, the app from wsgi.py) on the
-organisation's SQLite file; the worker's peak resident set (VmHWM in /proc) is read after it
-has answered the ranking, the ranking page and the coverage report.
+organisation's SQLite file (for the imports: a fresh one); the worker's peak resident set
+(VmHWM in /proc) is read after it has answered the ranking, the ranking page and the coverage
+report, or each import.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from hiring.openings.models import CANDIDATE_STATUSES
 from tests.benchmarks.conftest import FULL, REPORT, Http
+from tests.benchmarks.test_http_imports import (
+    ASSIGNEES,
+    Databases,
+    members_csv,
+    work_items_csv,
+)
 
 LIMIT_MB = 300
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,15 +60,16 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
-def test_a_worker_serving_the_10000_candidate_ranking_stays_under_300_mb(organisation):
-    org = organisation(FULL)
+@contextmanager
+def gunicorn(url: str, directory: Path, token: str) -> Iterator[tuple[Http, int, str]]:
+    """Serve the database at `url` as in production (gunicorn, one sync worker, wsgi.py): an
+    API client with `token`, the worker's pid and the server's address."""
     port = _free_port()
     env = os.environ | {
-        "DATABASE_URL": org.url,
+        "DATABASE_URL": url,
         "SECRET_KEY": "benchmark secret key",
     }
-    log = (org.directory / "gunicorn.log").open("w")
+    log = (directory / "gunicorn.log").open("w")
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -72,7 +84,7 @@ def test_a_worker_serving_the_10000_candidate_ranking_stays_under_300_mb(organis
         stderr=log,
     )
     try:
-        client = Http(f"http://127.0.0.1:{port}", org.token)
+        client = Http(f"http://127.0.0.1:{port}", token)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -81,15 +93,26 @@ def test_a_worker_serving_the_10000_candidate_ranking_stays_under_300_mb(organis
             except (ConnectionError, OSError):
                 if time.monotonic() > deadline or server.poll() is not None:
                     log.flush()
-                    text = (org.directory / "gunicorn.log").read_text()[-2000:]
+                    text = (directory / "gunicorn.log").read_text()[-2000:]
                     raise AssertionError(f"gunicorn did not start: {text}") from None
                 time.sleep(0.2)
         (worker,) = _children(server.pid)
+        yield client, worker, f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_a_worker_serving_the_10000_candidate_ranking_stays_under_300_mb(organisation):
+    org = organisation(FULL)
+    with gunicorn(org.url, org.directory, org.token) as (client, worker, base):
         idle = _kib(worker, "VmRSS")
         ranked = client.json(f"/api/v1/openings/{org.opening_id}/ranking")["candidates"]
         assert len(ranked) == 10 * FULL
         after_api = _kib(worker, "VmHWM")
-        pages = Http(f"http://127.0.0.1:{port}")
+        pages = Http(base)
         pages.login()
         every = "&".join(f"status={s}" for s in CANDIDATE_STATUSES)  # rejected ones too
         pages.get(f"/openings/{org.opening_id}/ranking?rows=all&{every}")  # the longest page
@@ -97,10 +120,6 @@ def test_a_worker_serving_the_10000_candidate_ranking_stays_under_300_mb(organis
         plan = client.json("/api/v1/plan")  # every open item planned, in the same worker
         assert plan["items"]
         peak = _kib(worker, "VmHWM")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
     REPORT.add("")
     REPORT.add(f"### e. memory of one gunicorn worker ({org.sizes})")
     REPORT.add(f"idle after start: {idle / 1024:.0f} MB RSS")
@@ -114,3 +133,35 @@ def test_a_worker_serving_the_10000_candidate_ranking_stays_under_300_mb(organis
     )
     assert after_api / 1024 < LIMIT_MB
     assert peak / 1024 < LIMIT_MB
+
+
+IMPORT_ROWS = 100_000
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_a_worker_importing_100000_row_files_stays_under_300_mb(tmp_path_factory):
+    """The issue's biggest files, each in one request to a worker of its own (so that each
+    peak is that import's): 100,000 work items in our format (most assigned to one of the
+    team), and 100,000 new members."""
+    databases = Databases(tmp_path_factory.mktemp("memory-imports"), people=ASSIGNEES)
+    REPORT.add("")
+    REPORT.add(f"### e2. memory of a gunicorn worker importing a {IMPORT_ROWS:,}-row file")
+    peaks = []
+    for path, body, kind in (
+        ("/api/v1/import/work-items", work_items_csv(IMPORT_ROWS), "work items"),
+        ("/api/v1/import/members", members_csv(IMPORT_ROWS, first=ASSIGNEES), "members"),
+    ):
+        blank = databases.fresh()
+        with gunicorn(blank.url, blank.directory, blank.token) as (client, worker, _base):
+            idle = _kib(worker, "VmRSS")
+            started = time.perf_counter()
+            status, answer = client.request("POST", path, body, {"Content-Type": "text/csv"})
+            took = time.perf_counter() - started
+            assert status == 200, answer[:500]
+            assert json.loads(answer)["created"] == IMPORT_ROWS
+            peaks.append(_kib(worker, "VmHWM") / 1024)
+        REPORT.add(
+            f"{kind} ({len(body) / 1e6:.1f} MB, answered in {took:.1f} s): idle "
+            f"{idle / 1024:.0f} MB, peak {peaks[-1]:.0f} MB (limit {LIMIT_MB} MB)"
+        )
+    assert max(peaks) < LIMIT_MB

@@ -35,7 +35,7 @@ def test_importing_a_jira_export(page, live_server, make_user):
     assert "values map to no area" in page.locator("#unmapped-summary").inner_text()
     shot(page, "tracker-import-unmapped-1366")
     areas = ["data", "engineering", "research"]
-    for round_ in range(3):
+    for _round in range(3):
         selects = page.locator("#mapping-values select")
         for index in range(selects.count()):
             selects.nth(index).select_option(areas[index % 3])

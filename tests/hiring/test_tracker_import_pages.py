@@ -124,9 +124,7 @@ def test_a_bad_mapping_is_refused_and_kept_nowhere(client, manager, db, field, v
     body = html.unescape(page.get_data(as_text=True))
     upload_id = re.search(r"/work/import/(\d+)/mapping", body).group(1)
     fields = _mapping_fields(body) | {field: value}
-    refused = post_form(
-        client, f"/work/import/{upload_id}/mapping", fields, page="/work/import"
-    )
+    refused = post_form(client, f"/work/import/{upload_id}/mapping", fields, page="/work/import")
     assert refused.status_code == 400
     assert message in html.unescape(refused.get_data(as_text=True))
     # The preview still shows every value unmapped: the bad mapping was not kept.

@@ -1,4 +1,4 @@
-"""tracker imports: a work item's source and external key, saved mappings, uploads kept for confirming
+"""tracker imports: work items keep a source and an external key; saved mappings; kept uploads
 
 Revision ID: 0013
 Revises: 0012
