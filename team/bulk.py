@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 
@@ -31,9 +32,14 @@ def insert_rows(
     if not rows:
         return []
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        return _copy(table, rows, session=session, ids=ids)
-    return _sqlite(table, rows, session=session, ids=ids)
+    try:
+        if connection.dialect.name == "postgresql":
+            return _copy(table, rows, session=session, ids=ids)
+        return _sqlite(table, rows, session=session, ids=ids)
+    except connection.dialect.loaded_dbapi.IntegrityError as error:
+        # The driver's own error, as SQLAlchemy would have raised it: callers (e.g.
+        # `team.imports.common.write_all`) roll back and say the data changed meanwhile.
+        raise IntegrityError(f"bulk insert into {table.name}", None, error) from error
 
 
 def _sqlite(

@@ -25,6 +25,9 @@ from team.models import WorkItem, WorkItemSkill, utcnow
 # 65,535) at ten columns a row, and small enough to keep memory flat.
 CHUNK = 1000
 
+# Items written per round of statements (see `insert_items`).
+SLICE = 5000
+
 _ITEMS = WorkItem.__table__  # type: ignore[attr-defined]
 _SKILLS = WorkItemSkill.__table__  # type: ignore[attr-defined]
 
@@ -63,32 +66,40 @@ def _chunks(rows: Sequence, size: int = CHUNK):
 
 
 def insert_items(items: Sequence[ItemRow], *, session: Session) -> list[int]:
-    """Add new items with their skills; returns their ids in the order given."""
+    """Add new items with their skills; returns their ids in the order given.
+
+    Written a slice at a time, so that the rows as the database takes them (dicts, then
+    tuples or COPY lines) exist for one slice only: a 100,000-row file stays in a small worker.
+    """
     now = utcnow()
-    rows = [
-        {
-            "title": item.title,
-            "area_id": item.area_id,
-            "points": float(item.points),
-            "status": item.status,
-            "assignee_id": item.assignee_id,
-            "external_source": item.external_source,
-            "external_key": item.external_key,
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-        }
-        for item in items
-    ]
-    ids = insert_rows(_ITEMS, rows, session=session, ids=True)
-    links = [
-        {"work_item_id": item_id, "skill_id": skill_id}
-        for item_id, item in zip(ids, items, strict=True)
-        for skill_id in dict.fromkeys(item.skill_ids)
-    ]
-    insert_rows(_SKILLS, links, session=session)
-    states = zip(ids, (item.state() for item in items), strict=True)
-    record_states("work_item", states, session=session)
+    ids: list[int] = []
+    for part in _chunks(items, SLICE):
+        rows = [
+            {
+                "title": item.title,
+                "area_id": item.area_id,
+                "points": float(item.points),
+                "status": item.status,
+                "assignee_id": item.assignee_id,
+                "external_source": item.external_source,
+                "external_key": item.external_key,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+            for item in part
+        ]
+        new = insert_rows(_ITEMS, rows, session=session, ids=True)
+        del rows
+        links = [
+            {"work_item_id": item_id, "skill_id": skill_id}
+            for item_id, item in zip(new, part, strict=True)
+            for skill_id in dict.fromkeys(item.skill_ids)
+        ]
+        insert_rows(_SKILLS, links, session=session)
+        states = zip(new, (item.state() for item in part), strict=True)
+        record_states("work_item", states, session=session)
+        ids += new
     return ids
 
 
@@ -126,4 +137,6 @@ def update_items(items: Sequence[ItemRow], *, session: Session) -> None:
                 for item in chunk
             ],
         )
-    record_states("work_item", ((item.id or 0, item.state()) for item in items), session=session)
+    for part in _chunks(items, SLICE):
+        states = ((item.id or 0, item.state()) for item in part)
+        record_states("work_item", states, session=session)

@@ -27,7 +27,6 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from team.bulk import insert_rows
@@ -72,18 +71,13 @@ def write_members(rows: Iterable[MemberWrite], vocabulary: Vocabulary, *, sessio
     """Stage every row in the session's transaction (no commit); returns how many.
 
     A row the database refuses (an email someone took after the file was checked) raises
-    SQLAlchemy's IntegrityError, however it was sent: `team.bulk` hands rows to the driver
-    itself (COPY, executemany), whose own error the callers would not recognise.
+    SQLAlchemy's IntegrityError (`team.bulk` turns the driver's own into it).
     """
     now = utcnow()
     written = 0
-    refused = session.connection().dialect.loaded_dbapi.IntegrityError
-    try:
-        for chunk in _chunks(rows):
-            _write_chunk(chunk, vocabulary, now, session)
-            written += len(chunk)
-    except refused as error:
-        raise IntegrityError(None, None, error) from error
+    for chunk in _chunks(rows):
+        _write_chunk(chunk, vocabulary, now, session)
+        written += len(chunk)
     return written
 
 

@@ -8,6 +8,8 @@ stored values, on whichever database the suite runs against.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -31,8 +33,9 @@ def _raw(db, item_id: int) -> dict:
 
 
 def _shape(stamp: str) -> str:
-    """A timestamp's format with its digits masked: the same shape is all that must match."""
-    return "".join("9" if c.isdigit() else c for c in stamp)
+    """A timestamp's format with its digits masked: the same shape is all that must match
+    (PostgreSQL drops a fraction's trailing zeros, so a fraction is one mark, any length)."""
+    return "".join("9" if c.isdigit() else c for c in re.sub(r"\.\d+", ".0", stamp))
 
 
 def _history(db, item_id: int) -> list:
