@@ -3,6 +3,8 @@ deleting a ticket and marking someone as left each ask first, on a page of their
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import PASSWORD
@@ -40,18 +42,21 @@ def test_import_a_team_and_a_backlog_then_read_the_matrix(page, live_server, mak
     page.goto(live_server + "/team/import")
     page.set_input_files("input[type=file]", str(team_file))
     page.click("main form button[type=submit]")
+    # The page's script sends the file, then opens its preview.
+    page.wait_for_url(re.compile(r".*/team/import/\d+$"))
     preview = page.content()
     assert "Ada Lovelace" in preview and "Edsger Dijkstra" in preview
     shot(page, "import-members-preview")
     page.get_by_role("button", name="Confirm").click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r".*/team/members$"))
     assert "3 created" in page.content()
 
     page.goto(live_server + "/work/import")
     page.set_input_files("input[type=file]", str(work_file))
     page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/work/import/\d+$"))
     page.get_by_role("button", name="Confirm").click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r".*/work/$"))
     assert "4 created" in page.content()
     shot(page, "work-list")
 

@@ -123,9 +123,11 @@ def _import_csv(page, path: Path) -> str:
     """Upload a CSV on an import page, read the preview, confirm; return the preview's text."""
     page.set_input_files("main input[type=file]", str(path))
     _submit(page, "Preview")
+    # The page's script sends the file, then opens its preview by its address.
+    page.wait_for_url(re.compile(r".*/import/\d+$"))
     preview = page.locator("main").inner_text()
     page.locator("main").get_by_role("button", name=re.compile(r"^Confirm")).click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: not re.search(r"/import(/\d+)?$", url))
     return preview
 
 
