@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from team import csvio
@@ -23,23 +22,15 @@ from team.imports.common import (
     _validate,
     write_all,
 )
+from team.imports.compact import Shared, Summary
 from team.imports.members_bulk import MemberWrite, Vocabulary, write_members
-from team.imports.members_compact import Shared, Summary
 from team.imports.members_stored import StoredMember, stored_members
 from team.levels import LEVEL_NAMES
 from team.schemas import MemberCreate, MemberUpdate
 
-
-class _Summarised(BaseModel):
-    """A checked members row's data once its summary holds it.
-
-    `_result` counts plans, but a members row needs no schema instance once checked: its
-    summary says what the row makes of the member, and that is what is written. Keeping
-    100,000 instances would take over 100 MB of a worker's memory.
-    """
-
-
-_SUMMARISED = _Summarised()
+# A checked members row needs no schema instance: its summary says what the row makes of the
+# member, and that is what is written. Keeping 100,000 instances would take over 100 MB.
+_SUMMARISED = None
 
 
 @dataclass(frozen=True)

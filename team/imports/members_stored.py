@@ -4,7 +4,7 @@ A file that updates 100,000 members needs every one of them with their ratings. 
 and `MemberPublic` models that took some 2 KB a member (400 MB for the file's check alone, and
 the list of their ids was over the databases' limits on bound parameters); here a member is a
 slotted record, read in three plain queries, and the many members with the same ratings or
-title share one copy of them (`members_compact.Shared`).
+title share one copy of them (`compact.Shared`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 from sqlmodel import Session, col
 
-from team.imports.members_compact import Shared
+from team.imports.compact import Shared
 from team.models import Area, Member, MemberLevel, MemberSkill, Skill
 
 

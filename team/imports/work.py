@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
@@ -18,52 +19,68 @@ from team.imports.common import (
     _validate,
     write_all,
 )
+from team.imports.compact import Shared, WorkSummary
 from team.models import Area, WorkItem
 from team.schemas import WorkItemCreate
 
 
-def _plan_work_item(
-    row: csvio.CsvRow,
-    area_names: Mapping[str, str],
-    skills: set[str],
-    planned: set[tuple],
-    members: assignees.Roster,
-) -> tuple[_Plan | None, list[str]]:
+@dataclass(frozen=True)
+class _Vocabulary:
+    """What checking a work items file needs: area names and ids, skill ids, the roster, the
+    titles already planned per area, and one copy of each repeated value (`compact.Shared`)."""
+
+    area_names: Mapping[str, str]
+    area_ids: Mapping[str, int]
+    skill_ids: Mapping[str, int]
+    members: assignees.Roster
+    planned: set[tuple[str, str]]
+    shared: Shared
+
+
+def _plan_work_item(row: csvio.CsvRow, known: _Vocabulary) -> tuple[_Plan | None, list[str]]:
     """Check one work items row: known area and skills, and a warning for a likely duplicate.
 
     An assignee who is no member, or who may not be given work, does not make the row wrong:
     the item comes in with no assignee, and the summary says why (the file may come from a
-    tracker whose people are not all on the team)."""
+    tracker whose people are not all on the team). A valid row keeps only its compact summary
+    and the row the bulk writer takes: a 100,000-row file is held whole until it is written."""
     data = csvio.work_item_fields(row)
     model, problems = _validate(WorkItemCreate, data)
     area = str(data["area"]).strip().lower()
-    if area and area not in area_names:
+    if area and area not in known.area_names:
         problems.append(f"area: '{area}' is not a known area")
-    unknown = [key for key in data["skills"] if key not in skills]  # type: ignore[attr-defined]
+    unknown = [key for key in data["skills"] if key not in known.skill_ids]  # type: ignore[attr-defined]
     problems += [f"skills: '{key}' is not a known skill" for key in unknown]
     if model is None or problems:
         return None, _in_column_order(problems, row.cells)
     note = ""
-    if (model.title.lower(), model.area) in planned:
-        note = f"a work item with this title is already in {area_names[model.area]}"
+    if (model.title.lower(), model.area) in known.planned:
+        note = f"a work item with this title is already in {known.area_names[model.area]}"
     member, problem = None, None
     if written := csvio.work_item_assignee(row):
-        member, problem = members.check(written)
-    if member is not None:
-        model = model.model_copy(update={"assignee": assignees.normalised(written)})
-    summary = {
-        "title": model.title,
-        "area": model.area,
-        "area_name": area_names[model.area],
-        "points": model.points,
-        "status": model.status,
-        "skills": list(model.skills),
-        "note": note,
-        "assignee": model.assignee,
-        "assignee_name": member.name if member is not None else None,
-        "assignee_problem": problem,
-    }
-    return _Plan(ImportRow(row.line, "create", summary), model), []
+        member, problem = known.members.check(written)
+    shared = known.shared.value
+    summary = WorkSummary(
+        title=model.title,
+        area=shared(model.area),
+        area_name=shared(known.area_names[model.area]),
+        points=model.points,
+        status=shared(model.status),
+        skills=shared(tuple(model.skills)),
+        note=shared(note),
+        assignee=shared(member.email.lower()) if member is not None else None,
+        assignee_name=shared(member.name) if member is not None else None,
+        assignee_problem=shared(problem) if problem else problem,
+    )
+    item = ItemRow(
+        title=model.title,
+        area_id=known.area_ids[model.area],
+        points=model.points,
+        status=shared(model.status),
+        assignee_id=member.id if member is not None else None,
+        skill_ids=shared(tuple(known.skill_ids[key] for key in model.skills)),
+    )
+    return _Plan(ImportRow(row.line, "create", summary), item), []
 
 
 def import_work_items(
@@ -77,51 +94,35 @@ def import_work_items(
     be given work is left empty and counted in `unknown_assignees`), all written in bulk;
     `also(result)` is staged in the same transaction."""
     areas = list_areas(session=session)
-    skills = list_skills(session=session)
-    area_names = {a.key: a.name for a in areas}
-    skill_keys = {s.key for s in skills}
-    members = assignees.roster(session=session)
     try:
         table = csvio.read_table(text, required=csvio.WORK_REQUIRED, known=csvio.WORK_COLUMNS)
     except csvio.CsvFileError as error:
         return _result([], {1: error.messages})
     titles = select(WorkItem.title, Area.key).join(Area, col(Area.id) == col(WorkItem.area_id))
-    planned = {(title.lower(), key) for title, key in session.exec(titles).all()}
+    known = _Vocabulary(
+        area_names={a.key: a.name for a in areas},
+        area_ids={a.key: a.id or 0 for a in areas},
+        skill_ids={s.key: s.id or 0 for s in list_skills(session=session)},
+        members=assignees.roster(session=session),
+        planned={(title.lower(), key) for title, key in session.exec(titles).all()},
+        shared=Shared(),
+    )
     errors: dict[int, list[str]] = {line: list(m) for line, m in table.errors.items()}
     plans: list[_Plan] = []
     for row in table.rows:
-        plan, problems = _plan_work_item(row, area_names, skill_keys, planned, members)
+        plan, problems = _plan_work_item(row, known)
         if plan is not None:
             plans.append(plan)
         errors[row.line] = problems
+    del table  # the cells are checked: only the summaries and the rows to write stay
     result = _result(plans, errors)
     if not apply or not result.ok:
         return result
-
-    area_ids = {a.key: a.id or 0 for a in areas}
-    skill_ids = {s.key: s.id or 0 for s in skills}
-    rows = [_item_row(plan.data, area_ids, skill_ids, members) for plan in plans]  # type: ignore[arg-type]
+    items = [plan.data for plan in plans]
+    del plans
 
     def write() -> None:
-        insert_items(rows, session=session)
+        insert_items(items, session=session)
 
     write_all(write, session=session, also=(lambda: also(result)) if also else None)
     return result
-
-
-def _item_row(
-    data: WorkItemCreate,
-    area_ids: Mapping[str, int],
-    skill_ids: Mapping[str, int],
-    members: assignees.Roster,
-) -> ItemRow:
-    """A checked row as the bulk writer stores it (keys resolved to ids)."""
-    member = members.members.get(data.assignee) if data.assignee else None
-    return ItemRow(
-        title=data.title,
-        area_id=area_ids[data.area],
-        points=data.points,
-        status=data.status,
-        assignee_id=member.id if member is not None else None,
-        skill_ids=tuple(skill_ids[key] for key in data.skills),
-    )

@@ -138,18 +138,10 @@ def test_a_worker_serving_the_10000_candidate_ranking_stays_under_300_mb(organis
 IMPORT_ROWS = 100_000
 
 
-# Work items not there yet: checking a 100,000-row file keeps each row's cells, schema and
-# preview summary until it is written (435 MB at the last measure). Strict, so that this test
-# fails as soon as the target is met and the mark must go.
-WORK_ITEMS_OVER = pytest.mark.xfail(
-    strict=True, reason="100,000 work items peak at about 435 MB; the target is 300 MB"
-)
-
-
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 @pytest.mark.parametrize(
     "kind",
-    [pytest.param("work items", marks=WORK_ITEMS_OVER), "members"],
+    ["work items", "members"],
 )
 def test_a_worker_importing_100000_row_files_stays_under_300_mb(tmp_path_factory, kind):
     """The issue's biggest files, each in one request to a worker of its own (so that each

@@ -22,7 +22,7 @@ from team import history as history_service
 from team import members as members_service
 from team.areas import create_skill, list_areas, list_skills
 from team.errors import Conflict
-from team.imports import import_members, members_bulk, members_compact, members_stored
+from team.imports import compact, import_members, members_bulk, members_stored
 from team.models import (
     Area,
     InputChange,
@@ -340,7 +340,7 @@ def test_a_refused_write_rolls_back_every_chunk_and_is_a_conflict(db, team, monk
     before = counts(db)
     real = members_stored.stored_members
 
-    def missing_ada(session: Session, shared: members_compact.Shared) -> dict[str, Any]:
+    def missing_ada(session: Session, shared: compact.Shared) -> dict[str, Any]:
         found = real(session, shared)
         found.pop("ada@example.com")  # as if added after the file was checked
         return found
