@@ -13,6 +13,7 @@ from markupsafe import Markup
 from hiring.access import can, may_open, public
 from hiring.accounts.models import ROLE_NAMES
 from hiring.accounts.names import person_markup, user_names
+from hiring.numbers import duration
 from team.levels import LEVEL_MEANINGS, LEVEL_NAMES, level_name
 
 
@@ -127,6 +128,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["person"] = person
     # Also a test, so a template can keep the entries of a menu it may open: select(0, 'may_open').
     app.jinja_env.tests["may_open"] = may_open
