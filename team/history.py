@@ -38,6 +38,7 @@ from team.models import (
     RatingChange,
     Settings,
     WorkItem,
+    as_utc,
 )
 
 __all__ = [
@@ -128,11 +129,11 @@ def change_days(*, session: Session) -> int:
     records = session.exec(select(col(InputChange.at))).all()
     if not records:
         return 0
-    first = min(_utc(at) for at in records).date()
+    first = min(as_utc(at) for at in records).date()
     ratings = session.exec(
         select(col(RatingChange.changed_at)).where(col(RatingChange.area_id).is_not(None))
     ).all()
-    return len({_utc(at).date() for at in [*records, *ratings] if _utc(at).date() >= first})
+    return len({as_utc(at).date() for at in [*records, *ratings] if as_utc(at).date() >= first})
 
 
 def record_missing(*, session: Session) -> int:
@@ -311,23 +312,23 @@ def forecast_history(*, session: Session, days: int | None = None) -> list[Histo
     where = str(connection.engine.url)
     events: list[tuple[datetime, int, tuple]] = [(r[0], 0, r) for r in records]
     events += [(r[0], 1, r) for r in ratings]
-    events.sort(key=lambda e: (_utc(e[0]), e[1]))
-    first = _utc(records[0][0]).date()
-    changed = sorted({_utc(e[0]).date() for e in events if _utc(e[0]).date() >= first})
+    events.sort(key=lambda e: (as_utc(e[0]), e[1]))
+    first = as_utc(records[0][0]).date()
+    changed = sorted({as_utc(e[0]).date() for e in events if as_utc(e[0]).date() >= first})
     shown = set(changed if days is None else changed[-days:] if days > 0 else [])
     points = []
     k = 0
     while k < len(events):
-        day = _utc(events[k][0]).date()
+        day = as_utc(events[k][0]).date()
         before = inputs.copy() if day in shown else None
-        while k < len(events) and _utc(events[k][0]).date() == day:
+        while k < len(events) and as_utc(events[k][0]).date() == day:
             _apply(inputs, events[k][1], events[k][2])
             k += 1
         if before is not None:
             # A day's point depends only on the records up to its end: the same records (by
             # count, the last one's source, id and time) give the same point, so it is kept.
             source, last = events[k - 1][1], events[k - 1][2]
-            key = (where, day, k, source, last[-1], _utc(last[0]), areas)
+            key = (where, day, k, source, last[-1], as_utc(last[0]), areas)
             point = _POINTS.get(key)
             if point is None:
                 if len(_POINTS) >= _POINTS_KEPT:
@@ -340,11 +341,6 @@ def forecast_history(*, session: Session, days: int | None = None) -> list[Histo
 # Points worked out before, in this process, by what they rest on (`forecast_history`).
 _POINTS: dict[tuple[object, ...], HistoryPoint] = {}
 _POINTS_KEPT = 20_000
-
-
-def _utc(at: datetime) -> datetime:
-    """Stored times are UTC; SQLite gives them back naive."""
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _levels_before(ratings: Sequence[tuple], session: Session) -> dict[tuple[int, int], int]:

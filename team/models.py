@@ -18,6 +18,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(at: datetime) -> datetime:
+    """A stored time as aware UTC: stored times are UTC, and SQLite hands them back naive."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
 class AreaBase(SQLModel):
     key: str = Field(min_length=1, max_length=40, regex=r"^[a-z][a-z0-9_-]*$")
     name: str = Field(min_length=1, max_length=80)
@@ -60,6 +65,9 @@ class Settings(SQLModel, table=True):
     mentoring_weeks: int = Field(default=8)
     notice_weeks: int = Field(default=4)
     horizon_weeks: int = Field(default=520)
+    # Not the forecast's: days after an interview that its scorecard is overdue, when the
+    # interviewer is reminded by email (`hiring.notifications`, `flask send-reminders`).
+    card_due_days: int = Field(default=2)
 
     @property
     def velocities(self) -> tuple[float, ...]:

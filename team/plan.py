@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import delete, insert
@@ -33,7 +33,7 @@ from team.areas import get_settings, list_areas
 from team.calendar import Calendar, Person, capacities, finish_date, start_date
 from team.errors import Conflict
 from team.history import time_changed_since
-from team.models import Member, PlanAssignment, PlanPublication, WorkItem
+from team.models import Member, PlanAssignment, PlanPublication, WorkItem, as_utc
 from team.report import counted_members
 from team.schemas import MemberPublic
 from team.ticket_plan import PlannedTicket, Ticket, TicketPlan, plan_tickets
@@ -399,24 +399,19 @@ def _latest_publication(session: Session) -> _Published | None:
             ).where(col(PlanAssignment.publication_id) == publication_id)
         )
     }
-    publication = Publication(publication_id or 0, _utc(at), by, plan_start, weeks, finish)
+    publication = Publication(publication_id or 0, as_utc(at), by, plan_start, weeks, finish)
     return _Published(publication, at, assignments)
 
 
 def _publication(row: PlanPublication) -> Publication:
     return Publication(
         id=row.id or 0,
-        published_at=_utc(row.published_at),
+        published_at=as_utc(row.published_at),
         published_by=row.published_by,
         plan_start=row.plan_start,
         finish_weeks=row.finish_weeks,
         finish_date=row.finish_date,
     )
-
-
-def _utc(at: datetime) -> datetime:
-    """Stored times are UTC; SQLite gives them back naive."""
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 # --- planning, kept by its inputs ---------------------------------------------------------------

@@ -166,13 +166,7 @@ def _known(source: str) -> None:
 
 def _mapping_public(source: str, mapping: MappingRule) -> ImportMappingPublic:
     """A mapping as the API shows it."""
-    return ImportMappingPublic(
-        source=source,
-        area_by_value=dict(mapping.area_by_value),
-        done_statuses=list(mapping.done_statuses),
-        default_points=mapping.default_points,
-        points_column=mapping.points_column,
-    )
+    return ImportMappingPublic(source=source, **mapping.as_dict())
 
 
 @bp.get(MAPPING)
@@ -192,11 +186,6 @@ def put_import_mapping(source: str):
     """Replace `source`'s mapping; an area that does not exist is a 422 naming the value."""
     _known(source)
     body = json_body(ImportMappingBody, nullable=("default_points", "points_column"))
-    rule = MappingRule(
-        area_by_value=body.area_by_value,
-        done_statuses=tuple(body.done_statuses),
-        default_points=body.default_points,
-        points_column=body.points_column,
-    )
+    rule = MappingRule.from_dict(body.model_dump())
     saved = trackers.save_mapping(source, rule, session=get_session(), actor=g.api_user.email)
     return jsonify(_mapping_public(source, saved).model_dump())

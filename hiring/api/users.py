@@ -10,11 +10,11 @@ is about hiring records, so these keep no audit entries there (hiring/accounts/a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal, get_args
 
 from flask import current_app, g, jsonify, url_for
-from pydantic import AfterValidator, BaseModel, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from werkzeug.wrappers import Response
 
 from hiring.access import allow
@@ -25,6 +25,8 @@ from hiring.api import bp
 from hiring.api.inputs import QueryArgs, json_body
 from hiring.api.openapi import operation
 from hiring.db import get_session
+from team.emails import Email
+from team.models import as_utc
 from team.schemas import _Input, _no_control_chars, at_most
 
 USER = "/users/<int:user_id>"
@@ -55,7 +57,7 @@ class UserCreate(_Input):
     """A new user: who they are, what they may do, and their first password (or none, to have
     one generated)."""
 
-    email: EmailStr
+    email: Email
     name: UserName
     roles: Roles
     password: Password | None = None
@@ -120,11 +122,6 @@ class TokenPublic(BaseModel):
     expires_at: datetime
     revoked_at: datetime | None
     state: Literal["live", "expired", "revoked"]
-
-
-def _utc(at: datetime | None) -> datetime | None:
-    """Stored times are UTC; SQLite gives them back naive."""
-    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
 
 class TokenList(BaseModel):
@@ -243,7 +240,7 @@ def list_tokens(user_id: int):
     items = [
         TokenPublic.model_validate(
             {"id": t.id, "name": t.name, "prefix": t.prefix, "state": t.state}
-            | {name: _utc(getattr(t, name)) for name in times}
+            | {name: _when(getattr(t, name)) for name in times}
         )
         for t in tokens
     ]
@@ -267,3 +264,8 @@ def revoke_token(user_id: int, token_id: int):
         user.email,
     )
     return Response(status=204)
+
+
+def _when(at: datetime | None) -> datetime | None:
+    """A token's stored time, aware, or None where it has none (never used, not revoked)."""
+    return None if at is None else as_utc(at)

@@ -50,12 +50,7 @@ def _rule(upload: uploads.Upload) -> MappingRule | None:
     edited = upload.options.get("mapping")
     if not isinstance(edited, dict):
         return None
-    return MappingRule(
-        area_by_value=dict(edited.get("area_by_value") or {}),
-        done_statuses=tuple(edited.get("done_statuses") or ()),
-        default_points=edited.get("default_points"),
-        points_column=edited.get("points_column") or None,
-    )
+    return MappingRule.from_dict(edited)
 
 
 class MappingForm(FlaskForm):
@@ -183,14 +178,8 @@ def change_mapping(kind, upload: uploads.Upload, text: str, preview_again: Calla
     if problems := mapping_problems(rule, [a.key for a in areas]):
         form.form_errors.extend(m for messages in problems.values() for m in messages)
         return preview_again(kind, upload, 400, submitted=form)
-    mapping = {
-        "area_by_value": dict(rule.area_by_value),
-        "done_statuses": list(rule.done_statuses),
-        "default_points": rule.default_points,
-        "points_column": rule.points_column,
-    }
     uploads.set_options(
-        upload.id, kind.key, {"mapping": mapping}, actor=current_user.email, session=db
+        upload.id, kind.key, {"mapping": rule.as_dict()}, actor=current_user.email, session=db
     )
     return redirect(url_for("imports.preview_work", upload_id=upload.id))
 

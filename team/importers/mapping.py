@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from team.importers.export import ExportFile, ExportFormatError, ExportRow
 from team.importers.layout import DONE, IN_PROGRESS, PLANNED, VALUE_KINDS, fold
@@ -41,6 +42,26 @@ class ImportMapping:
     done_statuses: tuple[str, ...] = ()
     default_points: float | None = None
     points_column: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The mapping as JSON holds it: how it is stored, kept with an upload, and answered."""
+        return {
+            "area_by_value": dict(self.area_by_value),
+            "done_statuses": list(self.done_statuses),
+            "default_points": self.default_points,
+            "points_column": self.points_column,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ImportMapping:
+        """A mapping from what `as_dict` gave (a stored row's fields, an upload's options, an
+        API body); missing entries read as the empty mapping's."""
+        return cls(
+            area_by_value=dict(data.get("area_by_value") or {}),
+            done_statuses=tuple(data.get("done_statuses") or ()),
+            default_points=data.get("default_points"),
+            points_column=data.get("points_column") or None,
+        )
 
 
 @dataclass(frozen=True, slots=True)

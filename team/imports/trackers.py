@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
@@ -108,11 +108,11 @@ class TrackerImport:
 def source_of(text: str) -> str | None:
     """The tracker whose export `text` is, told by its header; None for anything else (our
     own format among it)."""
-    header = next(csv.reader(io.StringIO(text.removeprefix(BOM)[:65_536], newline="")), None)
     try:
-        return detect(header or [])
+        header = next(csv.reader(io.StringIO(text.removeprefix(BOM)[:65_536], newline="")), None)
     except csv.Error:
         return None
+    return detect(header or [])
 
 
 # Mappings ------------------------------------------------------------------------------------
@@ -130,12 +130,7 @@ def get_mapping(source: str, *, session: Session) -> MappingRule:
     stored = session.get(ImportMapping, source)
     if stored is None:
         return MappingRule(area_by_value={})
-    return MappingRule(
-        area_by_value=dict(stored.area_by_value),
-        done_statuses=tuple(stored.done_statuses),
-        default_points=stored.default_points,
-        points_column=stored.points_column,
-    )
+    return MappingRule.from_dict(stored.model_dump())
 
 
 def _stage_mapping(source: str, mapping: MappingRule, *, session: Session, actor: str) -> None:
@@ -145,10 +140,8 @@ def _stage_mapping(source: str, mapping: MappingRule, *, session: Session, actor
     if problems := mapping_problems(mapping, areas):
         raise InvalidInput(problems, "The mapping names something that does not exist.")
     stored = session.get(ImportMapping, source) or ImportMapping(source=source)
-    stored.area_by_value = dict(mapping.area_by_value)
-    stored.done_statuses = list(mapping.done_statuses)
-    stored.default_points = mapping.default_points
-    stored.points_column = mapping.points_column
+    for name, value in mapping.as_dict().items():
+        setattr(stored, name, value)
     stored.updated_at = utcnow()
     stored.updated_by = actor
     session.add(stored)
@@ -164,21 +157,9 @@ def save_mapping(source: str, mapping: MappingRule, *, session: Session, actor: 
 # Matching ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Stored:
-    """An item an earlier import of the source made, as the comparison reads it."""
-
-    id: int
-    version: int
-    title: str
-    area_id: int
-    points: float
-    status: str
-    assignee_id: int | None
-
-
-def _stored(source: str, session: Session) -> dict[str, _Stored]:
-    """The source's items by external key, in one query."""
+def _stored(source: str, session: Session) -> dict[str, ItemRow]:
+    """The source's items by external key, in one query, as rows with their id and version
+    (a re-import's update is the file's row with them; a closing, the stored row done)."""
     query = sa_select(
         col(WorkItem.external_key),
         col(WorkItem.id),
@@ -190,7 +171,7 @@ def _stored(source: str, session: Session) -> dict[str, _Stored]:
         col(WorkItem.assignee_id),
     ).where(col(WorkItem.external_source) == source)
     return {
-        key: _Stored(item_id or 0, version, title, area_id, points, status, assignee_id)
+        key: ItemRow(title, area_id, points, status, assignee_id, id=item_id or 0, version=version)
         for key, item_id, version, title, area_id, points, status, assignee_id in (
             session.connection().execute(query).all()
         )
@@ -199,7 +180,7 @@ def _stored(source: str, session: Session) -> dict[str, _Stored]:
 
 
 def _changes(
-    before: _Stored, after: ItemRow, names: Mapping[int, str], emails: Mapping[int, str]
+    before: ItemRow, after: ItemRow, names: Mapping[int, str], emails: Mapping[int, str]
 ) -> tuple[str, ...]:
     """Each field a re-import changes, in words."""
     found = []
@@ -230,7 +211,7 @@ class _Plan:
 
 
 def _plan(
-    source: str, mapped: Sequence[MappedRow], stored: Mapping[str, _Stored], session: Session
+    source: str, mapped: Sequence[MappedRow], stored: Mapping[str, ItemRow], session: Session
 ) -> _Plan:
     """Match each mapped row to a stored item by key: new, changed or unchanged."""
     areas = list_areas(session=session)
@@ -281,39 +262,21 @@ def _plan(
     return plan
 
 
-def _as_update(item: ItemRow, before: _Stored) -> ItemRow:
+def _as_update(item: ItemRow, before: ItemRow) -> ItemRow:
     """The file's values for a stored item, with its id and version."""
-    return ItemRow(
-        title=item.title,
-        area_id=item.area_id,
-        points=item.points,
-        status=item.status,
-        assignee_id=item.assignee_id,
-        id=before.id,
-        version=before.version,
-    )
+    return replace(item, id=before.id, version=before.version)
 
 
 def _closing(
-    stored: Mapping[str, _Stored], listed: set[str]
+    stored: Mapping[str, ItemRow], listed: set[str]
 ) -> tuple[list[ItemRow], tuple[Closing, ...]]:
     """The source's open items whose key the file does not list, closed (status done)."""
     updates, shown = [], []
     for key, before in stored.items():
         if key in listed or before.status == "done":
             continue
-        updates.append(
-            ItemRow(
-                title=before.title,
-                area_id=before.area_id,
-                points=before.points,
-                status="done",
-                assignee_id=before.assignee_id,
-                id=before.id,
-                version=before.version,
-            )
-        )
-        shown.append(Closing(before.id, key, before.title))
+        updates.append(replace(before, status="done"))
+        shown.append(Closing(before.id or 0, key, before.title))
     return updates, tuple(shown)
 
 
@@ -342,18 +305,15 @@ def import_export(
     """
     if source is not None:
         _check_source(source)
-    try:
-        column = estimate_column or (mapping.points_column if mapping else None)
-        export = read_export(text, source, estimate_column=column)
-    except ExportFormatError as error:
-        return TrackerImport(source=source or "", errors={1: tuple(error.messages)})
     given = mapping
-    rule = mapping or get_mapping(export.source, session=session)
-    if rule.points_column and not column:
-        try:
-            export = read_export(text, export.source, estimate_column=rule.points_column)
-        except ExportFormatError as error:
-            return TrackerImport(source=export.source, errors={1: tuple(error.messages)})
+    # The source decides the saved mapping, which may name the estimate column: the file is
+    # read once, with it. A file of no tracker is refused by the reader, in its words.
+    found = source or source_of(text)
+    rule = mapping or (get_mapping(found, session=session) if found else MappingRule({}))
+    try:
+        export = read_export(text, found, estimate_column=estimate_column or rule.points_column)
+    except ExportFormatError as error:
+        return TrackerImport(source=found or "", errors={1: tuple(error.messages)})
     areas = [a.key for a in list_areas(session=session)]
     if problems := mapping_problems(rule, areas):
         messages = tuple(f"{name}: {m}" for name, ms in problems.items() for m in ms)

@@ -16,14 +16,14 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, delete, select
 
 from team.errors import NotFound
-from team.models import ImportUpload, utcnow
+from team.models import ImportUpload, as_utc, utcnow
 
 KINDS = ("members", "work")
 # Uploads nobody imported are dropped after this long, with their bytes.
@@ -54,13 +54,8 @@ class Upload:
         return (
             self.state == "running"
             and self.started_at is not None
-            and utcnow() - _aware(self.started_at) > STALLED
+            and utcnow() - as_utc(self.started_at) > STALLED
         )
-
-
-def _aware(at: datetime) -> datetime:
-    """SQLite hands datetimes back naive; they were stored as UTC."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _public(row: ImportUpload) -> Upload:
