@@ -16,7 +16,6 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     StringConstraints,
     ValidationError,
@@ -25,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from team.emails import Email
 from team.models import WORK_STATUSES
 from team.text import has_control
 
@@ -125,7 +125,7 @@ class _Input(BaseModel):
 
 class MemberCreate(_Input):
     name: Name
-    email: EmailStr
+    email: Email
     title: Title = ""
     fte: Fte = 1.0
     levels: Levels = {}
@@ -143,7 +143,7 @@ class MemberCreate(_Input):
 
 class MemberUpdate(_Input):
     name: Name | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     title: Title | None = None
     fte: Fte | None = None
     levels: Levels | None = None
@@ -300,6 +300,10 @@ class SettingsPublic(BaseModel):
         description="Weeks after the plan start a candidate starts when nothing else is known."
     )
     horizon_weeks: int = Field(description="Work that takes longer cannot be finished.")
+    card_due_days: int = Field(
+        description="Days after an interview that its scorecard is overdue (the interviewer is "
+        "reminded by email then)."
+    )
 
 
 # An error answer lists at most this many problems and shortens field names and messages, so
@@ -375,3 +379,4 @@ class SettingsUpdate(_Input):
     mentoring_weeks: Annotated[int, Field(ge=0, le=52)] | None = None
     notice_weeks: Annotated[int, Field(ge=0, le=52)] | None = None
     horizon_weeks: Annotated[int, Field(ge=1, le=1040)] | None = None
+    card_due_days: Annotated[int, Field(ge=1, le=60)] | None = None

@@ -12,18 +12,19 @@ Tabs and line breaks are allowed only where the caller says so (notes, descripti
 
 from __future__ import annotations
 
+import re
+
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 LINE_BREAKS = frozenset("\t\n\r")
+
+# The same characters as one regular expression each (a search in C, not a loop in Python: a
+# 100,000-row file checks 800,000 cells): with and without the line breaks allowed.
+_REFUSED = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_REFUSED_ANYWHERE = re.compile(f"[\t\n\r{_REFUSED}]")
+_REFUSED_BESIDE_BREAKS = re.compile(f"[{_REFUSED}]")
 
 
 def has_control(value: str, *, line_breaks: bool = False) -> bool:
     """Whether `value` holds a character no text field of ours accepts (see the module doc)."""
-    for ch in value:
-        code = ord(ch)
-        if code < 32:
-            if line_breaks and ch in LINE_BREAKS:
-                continue
-            return True
-        if 0x7F <= code <= 0x9F or ch in BIDI_CONTROLS:
-            return True
-    return False
+    pattern = _REFUSED_BESIDE_BREAKS if line_breaks else _REFUSED_ANYWHERE
+    return pattern.search(value) is not None

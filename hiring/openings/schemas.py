@@ -12,13 +12,13 @@ from typing import Annotated, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     StringConstraints,
     WithJsonSchema,
     field_validator,
 )
 
+from team.emails import Email
 from team.schemas import MAX_AREAS, DateOrNone, Key, _Input, _no_control_chars, at_most
 from team.text import has_control
 
@@ -33,7 +33,7 @@ Recommendation = Literal["strong_no", "no", "yes", "strong_yes"]
 CandidateStatus = Literal["applied", "interviewing", "offer", "hired", "rejected", "withdrawn"]
 # A panel is a handful of interviewers; a list far longer is refused before any email is checked.
 MAX_PANEL = 50
-Panel = Annotated[list[EmailStr], Field(max_length=MAX_PANEL), at_most(MAX_PANEL)]
+Panel = Annotated[list[Email], Field(max_length=MAX_PANEL), at_most(MAX_PANEL)]
 
 # The API's document leaves null out of request bodies, where it would mean "unchanged"; on a
 # scorecard null is a value of its own ("not assessed", "no recommendation"), so say so.
@@ -108,7 +108,7 @@ class RubricPublic(BaseModel):
 
 class CandidateCreate(_Input):
     name: Name
-    email: EmailStr
+    email: Email
     available_from: DateOrNone = Field(default=None, description=AVAILABLE_FROM)
 
     _clean = field_validator("name")(_no_control_chars)
