@@ -14,7 +14,6 @@ upload with how it ended. Hiring managers and admins import; leadership exports 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -32,16 +31,16 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectChoice, SelectField
-from wtforms.validators import InputRequired, Regexp
+from wtforms import SelectChoice, SelectField
 
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
-from hiring.db import get_session, write_intent
+from hiring.db import get_session
 from hiring.pages import tracker_imports
+from hiring.pages.import_flow import ConfirmImportForm, Kind, checked_or_imported, finish_import
 from hiring.uploads import large_body
 from team import csvio, imports
 from team.areas import list_areas, list_skills
-from team.errors import Conflict, NotFound
+from team.errors import NotFound
 from team.imports import uploads
 
 bp = Blueprint("imports", __name__)
@@ -73,49 +72,22 @@ class UploadForm(FlaskForm):
     source = SelectField("Kind of file", choices=SOURCE_CHOICES, default="")
 
 
-class ConfirmImportForm(FlaskForm):
-    """Step 2: the previewed upload, imported after being checked again."""
-
-    # Hidden, as the page sends it: the id of the upload being confirmed.
-    upload_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,12}$")])
-    close_missing = BooleanField(
-        "Close the items of this source that the file no longer lists",
-        description="They are marked done; nothing is deleted.",
+def _run_members(text: str, apply: bool, also: Callable[[Any], object] | None = None):
+    """The members import as the logged-in user (named in the rating history)."""
+    return checked_or_imported(
+        apply,
+        lambda: imports.import_members(
+            text, session=get_session(), actor=current_user.email, apply=apply, also=also
+        ),
     )
 
 
-@dataclass(frozen=True)
-class Kind:
-    """What differs between the two imports: names, where to go after, which service to call."""
-
-    key: str
-    noun: str
-    endpoint: str
-    done_endpoint: str
-    example_endpoint: str
-    run: Callable[..., imports.ImportResult]
-
-
-def _run_members(text: str, apply: bool, also: Callable[[Any], object] | None = None):
-    """The members import as the logged-in user (named in the rating history).
-
-    A preview only reads: on SQLite it runs in a deferred transaction, so checking a big file
-    never holds the write lock that other requests wait for.
-    """
-    if not apply:
-        get_session().rollback()  # end the write transaction the request began with
-    with write_intent(apply):
-        return imports.import_members(
-            text, session=get_session(), actor=current_user.email, apply=apply, also=also
-        )
-
-
 def _run_work(text: str, apply: bool, also: Callable[[Any], object] | None = None):
-    """The work items import in our own format (a preview reads only, as above)."""
-    if not apply:
-        get_session().rollback()
-    with write_intent(apply):
-        return imports.import_work_items(text, session=get_session(), apply=apply, also=also)
+    """The work items import in our own format."""
+    return checked_or_imported(
+        apply,
+        lambda: imports.import_work_items(text, session=get_session(), apply=apply, also=also),
+    )
 
 
 MEMBERS = Kind(
@@ -179,9 +151,7 @@ def _preview(
         return redirect(url_for(kind.endpoint))
     text = _text(kind, upload)
     if kind is WORK and (source := tracker_imports.source(upload, text)) is not None:
-        return tracker_imports.preview(
-            kind, upload, text, source, _page, ConfirmImportForm, status, submitted
-        )
+        return tracker_imports.preview(kind, upload, text, source, _page, status, submitted)
     result = kind.run(text, False)
     confirm = ConfirmImportForm(formdata=None, upload_id=upload.id)
     return _page(
@@ -220,22 +190,14 @@ def _confirm(kind: Kind):
     text = _text(kind, upload)
     if kind is WORK and (source := tracker_imports.source(upload, text)) is not None:
         return tracker_imports.confirm(kind, upload, text, source, confirm, _preview)
-
-    def ended(result: imports.ImportResult) -> None:
-        counts = {"created": result.created, "updated": result.updated}
-        uploads.stage_end(upload.id, counts, imported=True, session=db)
-
-    try:
-        result = kind.run(text, True, ended)
-    except Conflict as error:
-        result = None
-        flash(str(error), "danger")
-    if result is None or not result.ok:
-        uploads.stage_end(upload.id, {"refused": True}, imported=False, session=db)
-        db.commit()
-        return _preview(kind, _owned(kind, upload.id), 400)
-    flash(imported_message(result), "success")
-    return redirect(url_for(kind.done_endpoint))
+    return finish_import(
+        kind,
+        upload,
+        lambda ended: kind.run(text, True, ended),
+        counts=lambda result: {"created": result.created, "updated": result.updated},
+        message=imported_message,
+        preview_again=_preview,
+    )
 
 
 def _import(kind: Kind):

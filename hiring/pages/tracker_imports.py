@@ -13,17 +13,23 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from hiring.db import get_session, write_intent
+from hiring.db import get_session
 from hiring.forms import DecimalField
 from hiring.pages.forms import MoreThanZero
+from hiring.pages.import_flow import (
+    ConfirmImportForm,
+    Kind,
+    PreviewAgain,
+    checked_or_imported,
+    finish_import,
+)
 from team.areas import list_areas
-from team.errors import Conflict
 from team.importers import SOURCES
 from team.importers.mapping import ImportMapping as MappingRule
 from team.importers.mapping import mapping_problems
@@ -110,27 +116,29 @@ def _values(rule: MappingRule, outcome: trackers.TrackerImport) -> list[str]:
 
 
 def preview(
-    kind,
-    upload,
+    kind: Kind,
+    upload: uploads.Upload,
     text: str,
     source_key: str,
-    page: Callable,
-    confirm_form,
-    status=None,
+    page: Callable[..., Any],
+    status: int | None = None,
     submitted: MappingForm | None = None,
-):
+) -> Any:
     """Preview the export with the mapping being edited (or the saved one); `submitted` is a
     mapping form that was refused, shown with its errors instead of the kept mapping."""
     db = get_session()
-    db.rollback()  # only reads: no write lock held while a big file is checked
-    with write_intent(False):
+
+    def check() -> tuple[MappingRule, trackers.TrackerImport]:
         rule = _rule(upload) or trackers.get_mapping(source_key, session=db)
         outcome = trackers.import_export(
             text, session=db, apply=False, source=source_key, mapping=rule, close_missing=True
         )
+        return rule, outcome
+
+    rule, outcome = checked_or_imported(False, check)
     areas = list_areas(session=db)
     form = submitted or mapping_form(_values(rule, outcome), rule, areas, formdata=None)
-    confirm = confirm_form(formdata=None, upload_id=upload.id)
+    confirm = ConfirmImportForm(formdata=None, upload_id=upload.id)
     confirm.close_missing.data = bool(upload.options.get("close_missing"))
     return page(
         kind,
@@ -146,7 +154,9 @@ def preview(
     )
 
 
-def change_mapping(kind, upload: uploads.Upload, text: str, preview_again: Callable):
+def change_mapping(
+    kind: Kind, upload: uploads.Upload, text: str, preview_again: PreviewAgain
+) -> Any:
     """Keep the submitted mapping with the upload and preview again; a bad field re-renders
     the preview with the message, keeping nothing."""
     source_key = source(upload, text)
@@ -184,36 +194,33 @@ def change_mapping(kind, upload: uploads.Upload, text: str, preview_again: Calla
     return redirect(url_for("imports.preview_work", upload_id=upload.id))
 
 
-def confirm(kind, upload: uploads.Upload, text: str, source_key: str, form, preview_again):
+def confirm(
+    kind: Kind,
+    upload: uploads.Upload,
+    text: str,
+    source_key: str,
+    form: ConfirmImportForm,
+    preview_again: PreviewAgain,
+) -> Any:
     """Import the export (mapping kept with it), or show why not and keep nothing."""
-    db = get_session()
     rule = _rule(upload)
-
-    def ended(outcome: trackers.TrackerImport) -> None:
-        uploads.stage_end(upload.id, counts(outcome), imported=True, session=db)
-
-    try:
-        outcome = trackers.import_export(
+    return finish_import(
+        kind,
+        upload,
+        lambda ended: trackers.import_export(
             text,
-            session=db,
+            session=get_session(),
             apply=True,
             source=source_key,
             close_missing=bool(form.close_missing.data),
             mapping=rule,
             actor=current_user.email,
             also=ended,
-        )
-    except Conflict as error:
-        outcome = None
-        flash(str(error), "danger")
-    if outcome is None or not outcome.ok:
-        uploads.stage_end(upload.id, {"refused": True}, imported=False, session=db)
-        db.commit()
-        return preview_again(
-            kind, uploads.owned(upload.id, kind.key, actor=current_user.email, session=db), 400
-        )
-    flash(message(outcome), "success")
-    return redirect(url_for(kind.done_endpoint))
+        ),
+        counts=counts,
+        message=message,
+        preview_again=preview_again,
+    )
 
 
 def counts(outcome: trackers.TrackerImport) -> dict[str, int]:
