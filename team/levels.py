@@ -6,6 +6,8 @@ what pages show, so that a rating always reads in the users' words.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 LEVEL_MIN = 0
 LEVEL_MAX = 4
 STRONG = 3
@@ -65,3 +67,12 @@ def parse_level(value: object) -> int:
     if not number.is_integer() or not LEVEL_MIN <= number <= LEVEL_MAX:
         raise ValueError("must be a whole number from 0 to 4")
     return int(number)
+
+
+def level_changes(
+    keys: Iterable[str], before: Mapping[str, int], after: Mapping[str, int]
+) -> list[tuple[str, int, int]]:
+    """(key, old, new) for each of `keys` whose level differs between `before` and `after`, in
+    their order; a missing level is 0 (stored as no row). The one rule of what a rating change
+    is, for a member edited alone, a members file's preview and its bulk write."""
+    return [(k, old, new) for k in keys if (old := before.get(k, 0)) != (new := after.get(k, 0))]

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from team.absences import check_member_dates
 from team.errors import Conflict, InvalidInput, NotFound
+from team.levels import level_changes
 from team.models import Area, Member, MemberLevel, MemberSkill, RatingChange, Skill, utcnow
 from team.schemas import MEMBER_DATES, MemberCreate, MemberPublic, MemberUpdate
 from team.search import LIKE_ESCAPE, contains_pattern
@@ -234,32 +235,28 @@ def _set_levels(
     assert member.id is not None
     empty: tuple[Ratings, Ratings] = (defaultdict(dict), defaultdict(dict))
     current_levels, current_skills = empty if new else _ratings([member.id], session)
-    for key, level in levels.items():
-        old = current_levels[member.id].get(key, 0)
-        if old != level:
-            _store(MemberLevel, "area_id", area_ids[key], member.id, old, level, session)
-            session.add(
-                RatingChange(
-                    member_id=member.id,
-                    area_id=area_ids[key],
-                    old_level=old,
-                    new_level=level,
-                    changed_by=actor,
-                )
+    for key, old, level in level_changes(levels, current_levels[member.id], levels):
+        _store(MemberLevel, "area_id", area_ids[key], member.id, old, level, session)
+        session.add(
+            RatingChange(
+                member_id=member.id,
+                area_id=area_ids[key],
+                old_level=old,
+                new_level=level,
+                changed_by=actor,
             )
-    for key, level in skills.items():
-        old = current_skills[member.id].get(key, 0)
-        if old != level:
-            _store(MemberSkill, "skill_id", skill_ids[key], member.id, old, level, session)
-            session.add(
-                RatingChange(
-                    member_id=member.id,
-                    skill_id=skill_ids[key],
-                    old_level=old,
-                    new_level=level,
-                    changed_by=actor,
-                )
+        )
+    for key, old, level in level_changes(skills, current_skills[member.id], skills):
+        _store(MemberSkill, "skill_id", skill_ids[key], member.id, old, level, session)
+        session.add(
+            RatingChange(
+                member_id=member.id,
+                skill_id=skill_ids[key],
+                old_level=old,
+                new_level=level,
+                changed_by=actor,
             )
+        )
 
 
 def _store(

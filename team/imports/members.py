@@ -25,7 +25,7 @@ from team.imports.common import (
 from team.imports.compact import Shared, Summary
 from team.imports.members_bulk import MemberWrite, Vocabulary, write_members
 from team.imports.members_stored import StoredMember, stored_members
-from team.levels import LEVEL_NAMES
+from team.levels import LEVEL_NAMES, level_changes
 from team.schemas import MemberCreate, MemberUpdate
 
 
@@ -66,10 +66,10 @@ def _level_changes(
     shared: Shared,
 ) -> list[str]:
     """ "ML research: working → strong" for each level the row changes."""
+    given = given or {}
     return [
-        shared.value(f"{names[key]}: {LEVEL_NAMES[before.get(key, 0)]} → {LEVEL_NAMES[level]}")
-        for key, level in (given or {}).items()
-        if before.get(key, 0) != level
+        shared.value(f"{names[key]}: {LEVEL_NAMES[old]} → {LEVEL_NAMES[level]}")
+        for key, old, level in level_changes(given, before, given)
     ]
 
 

@@ -32,6 +32,7 @@ from sqlmodel import Session
 from team.bulk import insert_rows
 from team.history import record_states
 from team.imports.members_stored import StoredMember
+from team.levels import level_changes
 from team.models import Member, MemberLevel, MemberSkill, RatingChange, utcnow
 
 # Members written per round of statements: a 100,000-row file never holds all its level and
@@ -95,13 +96,6 @@ def new_member(summary: Mapping[str, Any], now: datetime) -> dict[str, Any]:
 def member_state(values: Mapping[str, Any], *, left: bool) -> dict[str, Any]:
     """What the forecast's history records of a member with these fields."""
     return {name: values[name] for name in TRACKED} | {"left": left}
-
-
-def level_changes(
-    keys: Iterable[str], before: Mapping[str, int], after: Mapping[str, int]
-) -> list[tuple[str, int, int]]:
-    """(key, old, new) for each of `keys` whose level differs (missing: 0), in their order."""
-    return [(k, old, new) for k in keys if (old := before.get(k, 0)) != (new := after.get(k, 0))]
 
 
 @dataclass
