@@ -397,7 +397,9 @@ def test_stale_edit_is_refused(client: FlaskClient, db: Session, as_role, make_m
     data = form(name="Overwrite", email="ada@example.com", level_research="4", version="1")
     response = post_form(client, f"/team/members/{member.id}/edit", data)
     assert response.status_code == 409
-    assert '<div class="alert alert-danger">Someone else changed this member' in html(response)
+    page = html(response)
+    assert 'class="alert alert-danger error-summary" role="alert"' in page
+    assert "<li>Someone else changed this member" in page
     assert counts(db) == before
     current = read(db, service.get_member, member.id)
     assert (current.name, current.title, current.levels["research"]) == (

@@ -392,7 +392,9 @@ def test_stale_edit_is_refused(client: FlaskClient, db: Session, as_role, make_w
     data = form(title="Overwrite", points="1", version="1")
     response = post_form(client, f"/work/{item.id}/edit", data)
     assert response.status_code == 409
-    assert '<div class="alert alert-danger">Someone else changed this item' in html(response)
+    page = html(response)
+    assert 'class="alert alert-danger error-summary" role="alert"' in page
+    assert "<li>Someone else changed this item" in page
     saved = read(db, service.get_work_item, item.id)
     assert (saved.title, saved.points) == ("Original", 13)
     assert read(db, service.get_item_row, item.id).version == 2

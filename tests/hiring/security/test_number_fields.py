@@ -83,6 +83,21 @@ def marked_invalid(html: str, name: str) -> bool:
     return False
 
 
+SUMMARY = re.compile(r'<div class="alert alert-danger error-summary".*?</div>', re.S)
+
+
+def summarised(html: str, name: str) -> bool:
+    """Whether the error summary at the top of the page (templates/_forms.html) links to the
+    input named `name`, by the id that input has."""
+    ids = [
+        found.group(1)
+        for tag in re.findall(r"<input\b[^>]*>", html)
+        if f'name="{name}"' in tag and (found := re.search(r'\bid="([^"]+)"', tag))
+    ]
+    summary = SUMMARY.search(html)
+    return summary is not None and any(f'href="#{id_}"' in summary.group(0) for id_ in ids)
+
+
 # --- pages --------------------------------------------------------------------------------------
 
 
@@ -115,6 +130,7 @@ SETTINGS |= {  # the calendar, as the page sends it
     "mentoring_weeks": "8",
     "notice_weeks": "4",
     "horizon_weeks": "520",
+    "card_due_days": "2",
 }
 
 
@@ -207,6 +223,7 @@ def test_hostile_numbers_get_a_field_error_on_every_number_field_of_every_form(c
                     assert response.status_code == 400, (sent, response.status_code)
                     answer = response.get_data(as_text=True)
                     assert marked_invalid(answer, name), sent
+                    assert summarised(answer, name), sent
                     assert any(message in answer for message in MESSAGES), sent
                     tried.add((form_name, name))
             assert snapshot(db) == before, f"a refused {route.path} wrote something"
