@@ -19,6 +19,7 @@ __all__ = [
     "BASIC",
     "CardRatings",
     "Rubric",
+    "VERDICT_NAMES",
     "Verdict",
     "candidate_levels",
     "unrated_areas",
@@ -28,6 +29,15 @@ __all__ = [
 BASIC = 1
 
 Verdict = Literal["incomplete", "no_strong_area", "below_basic", "passes"]
+
+# The one label of each verdict, on every page that shows one (ranking, candidate, opening,
+# comparison); the API answers the keys.
+VERDICT_NAMES: dict[str, str] = {
+    "passes": "Passes",
+    "incomplete": "Not fully assessed",
+    "no_strong_area": "No strong area",
+    "below_basic": "Below basic in an area",
+}
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,10 @@ def test_page_shows_the_order_the_numbers_and_who_said_what(client, login, openi
     assert '<span id="team-forecast">12 weeks</span>' in html
     positions = [html.index(f'">{name}</a>') for name in ("A", "C", "B", "D")]
     assert positions == sorted(positions)
-    assert "10.3 weeks" in html  # A saves 12 - 1.74 = 10.26 weeks
+    # A: 1.74 weeks reads 9 days (under 2 weeks); A saves 12 weeks - 9 days = 10.2 weeks, the
+    # difference of the shown ends (10.26 weeks before rounding).
+    assert 'data-label="Work lands with them">' in html and "9 days</div>" in html
+    assert 'data-label="Would save">10.2 weeks<svg' in html
     assert "not assessed in Data engineering" in html  # D's verdict, in words
     assert "Nobody has rated: Data engineering." in html
     assert "The rank informs; it does not decide." in html
@@ -222,7 +225,7 @@ def test_the_ranking_page_explains_a_hire_on_the_team(opening, client_for, db):
     assert "on the team" in page
     assert "Already on the team, so counted against the team without them." in page
     assert "Without A: 12 weeks. With them full-time from " in page
-    assert ": 1.7 weeks, 10.3 weeks sooner." in page
+    assert ": 9 days, 10.2 weeks sooner." in page
 
 
 def test_the_page_lists_the_top_and_every_row_on_request(app, opening, client_for):
@@ -236,3 +239,32 @@ def test_the_page_lists_the_top_and_every_row_on_request(app, opening, client_fo
     every = client.get(f"/openings/{made.id}/ranking?rows=all").get_data(as_text=True)
     assert every.count('class="explain"') == 4
     assert "Showing the top" not in every
+
+
+def test_every_page_names_a_verdict_with_its_one_label(client, login, opening, api):
+    """The ranking, the opening, each candidate and the comparison show a verdict by the same
+    words (hiring.rubric.VERDICT_NAMES), whatever page it is on."""
+    import re
+
+    from hiring.rubric import VERDICT_NAMES
+
+    made, manager = opening
+    login(manager)
+    body = api("leadership").get(f"/api/v1/openings/{made.id}/ranking").get_json()
+    ranked = body["candidates"]
+    expected = {row["name"]: VERDICT_NAMES[row["rubric"]["verdict"]] for row in ranked}
+    assert set(expected.values()) >= {"Passes", "Not fully assessed", "Below basic in an area"}
+    badge = re.compile(r'<span class="badge [^"]*\bverdict\b[^"]*"[^>]*>([^<]*)</span>')
+    pages = [f"/openings/{made.id}/ranking", f"/openings/{made.id}"]
+    pages += [f"/candidates/{row['id']}" for row in ranked]
+    chosen = "&".join(f"c={row['id']}" for row in ranked[:3])
+    pages.append(f"/openings/{made.id}/compare?{chosen}")
+    seen: set[str] = set()
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        labels = badge.findall(response.get_data(as_text=True))
+        assert labels, path
+        assert set(labels) <= set(VERDICT_NAMES.values()), (path, labels)
+        seen |= set(labels)
+    assert seen == set(expected.values())
