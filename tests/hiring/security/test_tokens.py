@@ -20,6 +20,7 @@ from hiring.accounts import service
 from hiring.accounts.models import ApiToken, User
 from hiring.cli import alembic_config
 from hiring.db import make_engine
+from hiring.web import day, when
 from team.models import utcnow
 from tests.conftest import PASSWORD, post_form
 from tests.hiring.security.conftest import snapshot
@@ -210,7 +211,7 @@ def test_a_new_token_expires_after_the_configured_days(app, client, as_role, db)
     assert row.expires_at - row.created_at == timedelta(days=7)
     assert before <= row.created_at <= utcnow()
     page = client.get("/profile").get_data(as_text=True)
-    assert row.expires_at.strftime("%Y-%m-%d") in page
+    assert day(row.expires_at) in page
     assert "expires 7 days after" in page
 
 
@@ -282,9 +283,9 @@ def test_admin_sees_a_users_tokens_and_revokes_one(
     page = client.get(f"/admin/users/{user.id}/edit").get_data(as_text=True)
     for row in (kept_row, leaked_row):
         assert row.name in page and row.prefix in page
-        assert row.created_at.strftime("%Y-%m-%d") in page
-        assert row.expires_at.strftime("%Y-%m-%d") in page
-    assert leaked_row.last_used_at.strftime("%Y-%m-%d %H:%M") in page and "never" in page
+        assert day(row.created_at) in page
+        assert day(row.expires_at) in page
+    assert when(leaked_row.last_used_at) in page and "never" in page
     assert leaked not in page and leaked_row.token_hash not in page
 
     url = f"/admin/users/{user.id}/tokens/{leaked_row.id}/revoke"
