@@ -25,10 +25,11 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
 
-    from hiring import cli, db, errors, security, web
+    from hiring import cli, db, errors, mail, security, web
     from hiring.accounts import login
 
     db.init_app(app)
+    mail.init_app(app)
     security.init_app(app)
     login.init_app(app)
     errors.init_app(app)

@@ -1,9 +1,11 @@
-"""Operator commands: `flask --app wsgi init-db | create-user | create-token | demo`."""
+"""Operator commands: `flask --app wsgi init-db | create-user | create-token | demo |
+send-reminders`."""
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -11,8 +13,10 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from hiring import notifications
 from hiring.accounts import service
 from hiring.accounts.models import ROLES
 from hiring.config import instance_folder
@@ -136,6 +140,7 @@ def demo_command(password: str | None, scale: int | None, seed: int) -> None:
     else:
         _check_demo_password(password)
     with Session(get_engine(), expire_on_commit=False) as session:
+        notifications.mute(session)  # the demo's people are made up: mail none of them
         if scale is None:
             loaded = load_demo(session=session, password=password)
         else:
@@ -204,7 +209,52 @@ def _login_help(password: str) -> str:
     return "\n".join(lines)
 
 
+@click.command("send-reminders")
+@with_appcontext
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to count overdue cards on (default: today), to catch up on a missed day.",
+)
+def send_reminders_command(today: datetime | None) -> None:
+    """Mail each interviewer whose scorecard is overdue, once per interview (run it daily
+    from cron; a second run the same day sends nothing new).
+
+    A reminder whose mail failed is forgotten again, so the next run retries it.
+    """
+    if not current_app.config.get("PUBLIC_URL"):
+        raise click.ClickException(
+            "Set PUBLIC_URL to the service's address (https://hiring.example.com): the "
+            "reminders link to it, and a command has no request to take the host from."
+        )
+    day = today.date() if today else date.today()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        notices = notifications.queue_reminders(day, session=session)
+        try:
+            session.commit()  # the mails go now, after the reminders are recorded
+        except IntegrityError as error:
+            raise click.ClickException(
+                "Another send-reminders run recorded the same reminders first; nothing sent."
+            ) from error
+        failed = session.info.get(notifications.FAILED, [])
+        if failed:
+            notifications.forget_reminders(failed, session=session)
+            session.commit()
+    click.echo(f"Sent {len(notices) - len(failed)} reminder(s) of overdue scorecards.")
+    if failed:
+        raise click.ClickException(
+            f"{len(failed)} reminder(s) could not be sent (see the log); the next run retries."
+        )
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command_ in (init_db_command, create_user_command, create_token_command, demo_command):
+    for command_ in (
+        init_db_command,
+        create_user_command,
+        create_token_command,
+        demo_command,
+        send_reminders_command,
+    ):
         app.cli.add_command(command_)

@@ -55,23 +55,57 @@ def _database_url(instance: Path) -> str:
     return f"sqlite:///{instance_folder(instance) / 'hiring.db'}"
 
 
+def _mail_settings() -> dict[str, object]:
+    """The SMTP server mail goes through (README, "Email"); no MAIL_SERVER: mail is logged.
+
+    MAIL_USE_TLS asks for STARTTLS on the connection (port 587 usually). PUBLIC_URL is the
+    service's address as its users reach it, for the links in mails.
+    """
+    port = os.environ.get("MAIL_PORT", "") or "25"
+    if not port.isdigit():
+        raise ValueError(f"MAIL_PORT must be a port number, not {port!r}")
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(port),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "false").lower() in ("1", "true", "yes"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "") or "hiring@localhost",
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+    }
+
+
 class Config:
     """Production defaults; everything overridable from the environment."""
 
     INSTANCE_PATH = INSTANCE
     TESTING = False
+    # Mail: read from the environment in __init__, so that tests (which skip it) never mail
+    # whatever server a developer's shell names; these are the values they get.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = False
+    MAIL_FROM = "hiring@localhost"
+    PUBLIC_URL = ""
+    # Seconds to wait for the mail server: a page that saved a change waits this long at most.
+    MAIL_TIMEOUT = 10
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key(self.INSTANCE_PATH)
         self.DATABASE_URL = _database_url(self.INSTANCE_PATH)
+        for name, value in _mail_settings().items():
+            setattr(self, name, value)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Cookies are Secure on every HTTPS request anyway; "true" forces it for plain-HTTP hops.
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "false") == "true"
     # Host names this service answers to (comma-separated; ".example.com" also matches its
-    # subdomains). A request naming another host gets 400. Unset: any host, as the service never
-    # builds links from the Host header; set it in production anyway (README, "Operating").
+    # subdomains). A request naming another host gets 400. Unset: any host; set it in production
+    # (README, "Operating"): mails take their links' host from the request when PUBLIC_URL is
+    # not set.
     TRUSTED_HOSTS = [
         host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
     ] or None

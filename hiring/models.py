@@ -1,6 +1,6 @@
 """Every table, imported in one place so that SQLModel.metadata (and Alembic) sees them all."""
 
-from hiring.accounts.models import ApiToken, LoginSession, User, UserRole
+from hiring.accounts.models import ApiToken, LoginSession, MailOptOut, User, UserRole
 from hiring.openings.models import (
     AreaLevelMeaning,
     AreaQuestion,
@@ -10,6 +10,7 @@ from hiring.openings.models import (
     Opening,
     PanelFocus,
     PanelSeat,
+    ReminderSent,
     Scorecard,
     ScorecardRating,
     StatusChange,
@@ -37,6 +38,7 @@ __all__ = [
     "Holiday",
     "Interview",
     "LoginSession",
+    "MailOptOut",
     "Member",
     "MemberLevel",
     "MemberSkill",
@@ -44,6 +46,7 @@ __all__ = [
     "PanelFocus",
     "PanelSeat",
     "RatingChange",
+    "ReminderSent",
     "Scorecard",
     "ScorecardRating",
     "Settings",

@@ -128,6 +128,7 @@ def settings_public(*, session: Session) -> SettingsPublic:
         mentoring_weeks=settings.mentoring_weeks,
         notice_weeks=settings.notice_weeks,
         horizon_weeks=settings.horizon_weeks,
+        card_due_days=settings.card_due_days,
     )
 
 

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from hiring.accounts.models import ROLE_NAMES
+from hiring.notifications import KINDS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -57,6 +58,14 @@ class TokenForm(FlaskForm):
         validators=[DataRequired(), Length(max=80)],
         description="What the token is for, e.g. 'ATS sync'.",
     )
+
+
+class MailChoicesForm(FlaskForm):
+    """Which emails the user gets: one checkbox per kind (`hiring.notifications.KINDS`)."""
+
+    panel = BooleanField(KINDS["panel"])
+    overdue = BooleanField(KINDS["overdue"])
+    cards_in = BooleanField(KINDS["cards_in"])
 
 
 class RevokeForm(FlaskForm):

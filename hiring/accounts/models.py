@@ -39,6 +39,16 @@ class UserRole(SQLModel, table=True):
     role: str = Field(max_length=20, primary_key=True)
 
 
+class MailOptOut(SQLModel, table=True):
+    """A kind of email (`hiring.notifications.KINDS`) the user turned off on their profile;
+    without a row they get it. A table of its own: the user's row stays as it was."""
+
+    __tablename__ = "mail_opt_out"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    kind: str = Field(max_length=20, primary_key=True)
+
+
 class LoginSession(SQLModel, table=True):
     """A server-side login session; the cookie only carries its random id.
 

@@ -51,6 +51,7 @@ from hiring.api import (  # noqa: E402,F401
     openings,
     pipeline,
     plan,
+    profile,
     ranking,
     reports,
     slate,

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
+from hiring import notifications
 from hiring.accounts.models import User
 from hiring.openings import audit
 from hiring.openings.independence import reads_off_panel, sight
@@ -291,6 +292,7 @@ def _submit(card: Scorecard, viewer: Viewer, session: Session) -> None:
     session.add(card)
     action = "scorecard.submit" if card.revision == 1 else "scorecard.revise"
     audit.record(session, viewer, action, "scorecard", card.id, details)
+    notifications.card_submitted(card, session=session)
 
 
 def _could_read_first(card: Scorecard, viewer: Viewer, session: Session) -> bool:

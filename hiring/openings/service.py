@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, case, delete, desc, exists
 from sqlmodel import Session, col, func, or_, select
 
+from hiring import notifications
 from hiring.accounts.models import User, UserRole
 from hiring.openings import audit
 from hiring.openings.models import Candidate, Opening, PanelSeat, StatusChange
@@ -228,6 +229,7 @@ def _set_panel(opening: Opening, emails: Sequence[str], session: Session) -> str
     joining = [email for email in wanted if found[email] not in seated]
     for email in joining:
         session.add(PanelSeat(opening_id=opening.id or 0, user_id=found[email] or 0))
+    notifications.panel_assigned(opening, [found[e] or 0 for e in joining], session=session)
     changes = [f"+{email}" for email in joining] + [f"-{e}" for e in sorted(leaving.values())]
     return "panel " + " ".join(changes) if changes else ""
 

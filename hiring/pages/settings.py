@@ -82,6 +82,12 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired(), _range("horizon_weeks")],
         description="Work that would take longer than this reads as “cannot be finished”.",
     )
+    card_due_days = IntegerField(
+        "Days to write a scorecard",
+        validators=[InputRequired(), _range("card_due_days")],
+        description="Days after an interview that its scorecard is overdue; the interviewer "
+        "is reminded by email then.",
+    )
 
 
 def _holidays(text: str) -> tuple[list[date], list[str]]:

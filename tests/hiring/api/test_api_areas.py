@@ -48,4 +48,6 @@ def test_settings_give_points_per_week_and_velocity_by_level(api, role):
         "mentoring_weeks": 8,
         "notice_weeks": 4,
         "horizon_weeks": 520,
+        # Not the calendar's: days after an interview that its scorecard is overdue.
+        "card_due_days": 2,
     }

@@ -31,6 +31,8 @@ TWINS: dict[str, tuple[str, ...]] = {
     "admin.edit_user": ("PATCH /users/{user_id}",),
     "admin.set_password": ("POST /users/{user_id}/password",),
     "admin.revoke_token": ("DELETE /users/{user_id}/tokens/{token_id}",),
+    # One's own email settings (every role).
+    "auth.mail_choices": ("PATCH /profile/email",),
     # Areas, skills and each area's interview guide (admins).
     "areas.add_area": ("POST /areas",),
     "areas.rename_area": ("PATCH /areas/{key}",),
