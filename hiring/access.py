@@ -19,6 +19,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 ANY_ROLE = ("admin", "hiring_manager", "interviewer", "leadership")
 TEAM_READERS = ("admin", "hiring_manager", "leadership")
 TEAM_EDITORS = ("admin", "hiring_manager")
+# Who reads the audit log (its page, `GET /audit`): what it shows of cards is further narrowed by
+# the independence rule (`hiring.openings.independence.audit_filter`).
+AUDIT_READERS = ("admin",)
 
 POLICY_ATTR = "_access_policy"
 

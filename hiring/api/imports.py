@@ -24,6 +24,7 @@ from hiring.api.openapi import operation
 from hiring.api.schemas import ImportCounts, WorkItemImportCounts
 from hiring.db import get_session
 from hiring.errors import json_error
+from hiring.import_records import audited
 from hiring.uploads import large_body
 from team import imports
 from team.errors import InvalidInput
@@ -62,7 +63,14 @@ def _refused(result: imports.ImportResult) -> Response | None:
 def import_members():
     """Add the members of a CSV file and update those whose email exists, all or none."""
     text = csv_body()
-    result = imports.import_members(text, session=get_session(), actor=g.api_user.email, apply=True)
+    db = get_session()
+    result = imports.import_members(
+        text,
+        session=db,
+        actor=g.api_user.email,
+        apply=True,
+        also=audited("members", g.api_user, db),
+    )
     counts = ImportCounts(created=result.created, updated=result.updated)
     return _refused(result) or jsonify(counts.model_dump())
 
@@ -103,7 +111,10 @@ def import_work_items():
             {"close_missing": ["applies to a Jira, Linear or GitHub export only"]},
             "close_missing applies to a tracker's export only.",
         )
-    result = imports.import_work_items(text, session=get_session(), apply=True)
+    db = get_session()
+    result = imports.import_work_items(
+        text, session=db, apply=True, also=audited("work", g.api_user, db)
+    )
     counts = WorkItemImportCounts(
         created=result.created,
         updated=result.updated,
@@ -115,13 +126,15 @@ def import_work_items():
 def _tracker(text: str, source: str | None, close_missing: bool) -> Response:
     """Import a tracker's export with its saved mapping: counts, or 422 naming every bad row
     and every unmapped value."""
+    db = get_session()
     outcome = trackers.import_export(
         text,
-        session=get_session(),
+        session=db,
         apply=True,
         source=source,
         close_missing=close_missing,
         actor=g.api_user.email,
+        also=audited("work", g.api_user, db),
     )
     if not outcome.ok:
         rows = {str(line): list(messages) for line, messages in sorted(outcome.errors.items())}

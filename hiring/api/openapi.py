@@ -150,6 +150,20 @@ QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
         "description": "Only entries of this action (e.g. `candidate.status`).",
         "schema": {"type": "string", "maxLength": 60, "pattern": NO_CONTROLS},
     },
+    # The audit log's person; sent as `actor`.
+    "audit_actor": {
+        "name": "actor",
+        "description": "Only entries by this person (their email, any case).",
+        "schema": {"type": "string", "maxLength": 254, "pattern": NO_CONTROLS},
+    },
+    "since": {
+        "description": "Only entries from this day on (UTC, the day included).",
+        "schema": {"type": "string", "format": "date"},
+    },
+    "until": {
+        "description": "Only entries up to this day (UTC, the day included); on or after `since`.",
+        "schema": {"type": "string", "format": "date"},
+    },
     "compare": {
         "name": "c",
         "required": True,

@@ -1,16 +1,15 @@
-"""The audit log: who did what to which record, and when. Rows are only ever added."""
+"""The audit log: who did what to which record, and when. Rows are only ever added.
+
+This module writes entries; `hiring.openings.audit_log` reads them, in sentences.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
-from hiring.openings.independence import audit_filter
 from hiring.openings.models import AuditEntry
-
-if TYPE_CHECKING:  # `service` records through this module, so its types only.
-    from hiring.openings.service import Viewer
 
 
 class Actor(Protocol):
@@ -42,31 +41,3 @@ def record(
             details=details[:4000],
         )
     )
-
-
-def list_entries(
-    *,
-    viewer: Viewer,
-    session: Session,
-    limit: int = 100,
-    offset: int = 0,
-    action: str | None = None,
-) -> tuple[list[AuditEntry], int]:
-    """The newest entries this viewer may read first, and how many there are in all: entries
-    about cards the independence rule hides from them are left out, and not counted."""
-    query = select(AuditEntry).where(audit_filter(viewer))
-    if action:
-        query = query.where(AuditEntry.action == action)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(rows), total
-
-
-def list_actions(*, session: Session) -> list[str]:
-    """Every action the log holds, for the log page's filter."""
-    rows = session.exec(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
-    return list(rows)

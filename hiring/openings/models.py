@@ -16,6 +16,15 @@ OPENING_STATUSES = ("open", "closed")
 # `withdrawn`: the candidate stepped back (their choice, where `rejected` is ours). Neither is
 # ranked on the pages by default, and neither is owed cards (`scorecards.cards_owed`).
 CANDIDATE_STATUSES = ("applied", "interviewing", "offer", "hired", "rejected", "withdrawn")
+# What pages and the audit log's sentences call each status ("Maria moved Yuki to Offer made").
+CANDIDATE_STATUS_NAMES = {
+    "applied": "Applied",
+    "interviewing": "Interviewing",
+    "offer": "Offer made",
+    "hired": "Hired",
+    "rejected": "Rejected",
+    "withdrawn": "Withdrawn",
+}
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 RECOMMENDATION_NAMES = {
     "strong_no": "Strong no",
@@ -188,3 +197,16 @@ class AreaQuestion(SQLModel, table=True):
     area_id: int = Field(foreign_key="area.id", primary_key=True)
     position: int = Field(primary_key=True)
     text: str = Field(max_length=300)
+
+
+class ReminderSent(SQLModel, table=True):
+    """An overdue-card reminder mailed to one panelist about one interview, so that the cron
+    command (`flask send-reminders`) sends each one once. Keyed by the interview's day: a
+    rescheduled interview whose card falls overdue again is reminded of again."""
+
+    __tablename__ = "reminder_sent"
+
+    candidate_id: int = Field(foreign_key="candidate.id", primary_key=True)
+    interviewer_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    interview_on: date = Field(primary_key=True)
+    sent_at: datetime = Field(default_factory=utcnow)

@@ -26,7 +26,11 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from hiring.accounts.forms import MultiCheckboxField
 from hiring.accounts.models import User
 from hiring.forms import AtMost, IntegerField
-from hiring.openings.models import CANDIDATE_STATUSES, RECOMMENDATION_NAMES
+from hiring.openings.models import (
+    CANDIDATE_STATUS_NAMES,
+    CANDIDATE_STATUSES,
+    RECOMMENDATION_NAMES,
+)
 from hiring.openings.schemas import MAX_PANEL
 from team import csvio
 from team.levels import LEVEL_NAMES
@@ -35,14 +39,6 @@ from team.models import Area
 # SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples, and the test suite
 # turns warnings into errors.
 OPENING_STATUS_CHOICES = [SelectChoice("open", "Open"), SelectChoice("closed", "Closed")]
-CANDIDATE_STATUS_NAMES = {
-    "applied": "Applied",
-    "interviewing": "Interviewing",
-    "offer": "Offer made",
-    "hired": "Hired",
-    "rejected": "Rejected",
-    "withdrawn": "Withdrawn",
-}
 NOT_ASSESSED = ""
 RATING_CHOICES = [SelectChoice(NOT_ASSESSED, "Not assessed")] + [
     SelectChoice(str(i), f"{name} ({i})") for i, name in enumerate(LEVEL_NAMES)

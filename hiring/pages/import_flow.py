@@ -8,7 +8,7 @@ the same way on every import page, and the upload's record says so in the import
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -19,6 +19,8 @@ from wtforms import BooleanField, HiddenField
 from wtforms.validators import InputRequired, Regexp
 
 from hiring.db import get_session, write_intent
+from hiring.import_records import Outcome as ImportOutcome
+from hiring.import_records import audited, import_counts
 from team.errors import Conflict
 from team.imports import uploads
 
@@ -51,19 +53,12 @@ class PreviewAgain(Protocol):
     """The preview of an upload, shown again (after a refusal, with `status`)."""
 
     def __call__(
-        self, kind: Kind, upload: uploads.Upload, status: int | None = None, **extra: Any
+        self, kind: Kind, upload: uploads.Upload, status: int | None = None, submitted: Any = None
     ) -> Any: ...
 
 
-class Outcome(Protocol):
-    """What an import service answers: whether it went through."""
-
-    @property
-    def ok(self) -> bool: ...
-
-
 R = TypeVar("R")
-Result = TypeVar("Result", bound=Outcome)
+Result = TypeVar("Result", bound=ImportOutcome)
 
 
 def checked_or_imported(apply: bool, call: Callable[[], R]) -> R:
@@ -79,19 +74,21 @@ def checked_or_imported(apply: bool, call: Callable[[], R]) -> R:
 def finish_import(
     kind: Kind,
     upload: uploads.Upload,
-    run: Callable[[Callable[[Result], None]], Result],
+    run: Callable[[Callable[[ImportOutcome], None]], Result],
     *,
-    counts: Callable[[Result], Mapping[str, int]],
     message: Callable[[Result], str],
     preview_again: PreviewAgain,
 ) -> Any:
     """Import a confirmed upload: `run(ended)` writes the rows and stages `ended(outcome)` (the
-    upload's record, with `counts`) in their transaction. A refusal or a conflict records the
-    upload as refused and shows its preview again; a success says `message` and goes on."""
+    audit entry and the upload's record, `hiring.import_records`) in their transaction. A
+    refusal or a conflict records the upload as refused and shows its preview again; a success
+    says `message` and goes on."""
     db = get_session()
 
-    def ended(outcome: Result) -> None:
-        uploads.stage_end(upload.id, counts(outcome), imported=True, session=db)
+    def kept(outcome: ImportOutcome) -> None:
+        uploads.stage_end(upload.id, import_counts(outcome), imported=True, session=db)
+
+    ended = audited(kind.key, current_user, db, then=kept)
 
     outcome: Result | None
     try:

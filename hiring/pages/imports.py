@@ -194,7 +194,6 @@ def _confirm(kind: Kind):
         kind,
         upload,
         lambda ended: kind.run(text, True, ended),
-        counts=lambda result: {"created": result.created, "updated": result.updated},
         message=imported_message,
         preview_again=_preview,
     )

@@ -21,6 +21,7 @@ from wtforms.validators import Length, Optional
 
 from hiring.db import get_session
 from hiring.forms import DecimalField
+from hiring.import_records import import_counts
 from hiring.pages.forms import MoreThanZero
 from hiring.pages.import_flow import (
     ConfirmImportForm,
@@ -217,26 +218,14 @@ def confirm(
             actor=current_user.email,
             also=ended,
         ),
-        counts=counts,
         message=message,
         preview_again=preview_again,
     )
 
 
-def counts(outcome: trackers.TrackerImport) -> dict[str, int]:
-    """The numbers an import's answer and the upload's record show."""
-    return {
-        "created": outcome.created,
-        "updated": outcome.updated,
-        "unchanged": outcome.unchanged,
-        "closed": outcome.closed,
-        "skipped": len(outcome.skipped),
-    }
-
-
 def message(outcome: trackers.TrackerImport) -> str:
     """What a tracker import did, in words."""
-    n = counts(outcome)
+    n = import_counts(outcome)
     text = (
         f"Imported from {SOURCE_NAMES.get(outcome.source, outcome.source)}: {n['created']} "
         f"created, {n['updated']} updated, {n['unchanged']} unchanged"
