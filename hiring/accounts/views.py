@@ -1,4 +1,4 @@
-"""Login, logout and the profile page (password and API tokens)."""
+"""Login, logout and the profile page (password, API tokens and which emails to get)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,16 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from wtforms import Field
 
+from hiring import notifications
 from hiring.access import ANY_ROLE, allow, public
 from hiring.accounts import service
-from hiring.accounts.forms import ChangePasswordForm, LoginForm, RevokeForm, TokenForm
+from hiring.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    MailChoicesForm,
+    RevokeForm,
+    TokenForm,
+)
 from hiring.db import get_session, write_intent
 from hiring.forms import apply_errors
 from team.errors import InvalidInput
@@ -55,11 +62,10 @@ def safe_next(target: str | None) -> str | None:
 
 
 def home_for(user: service.CurrentUser) -> str:
-    """Where a user lands after login: the page their main role works on."""
-    if user.has_role("admin", "hiring_manager", "leadership"):
-        return url_for("team.matrix")
-    if user.has_role("interviewer"):
-        return url_for("candidates.my_cards")  # an interviewer's work: the cards they owe
+    """Where a user lands after login: the home, which answers each of their roles' question
+    (`hiring.pages.home`); a user without a role has only their profile."""
+    if user.has_role(*ANY_ROLE):
+        return url_for("home.show")
     return url_for("auth.profile")
 
 
@@ -176,13 +182,19 @@ def profile():
     return _render_profile()
 
 
-def _render_profile(password_form=None, token_form=None, new_token=None, status=200):
+def _render_profile(
+    password_form=None, token_form=None, new_token=None, status=200, mail_form=None
+):
     db = get_session()
+    if mail_form is None:
+        choices = notifications.mail_choices(current_user.id, session=db)
+        mail_form = MailChoicesForm(prefix="mail", formdata=None, obj=choices)
     return (
         render_template(
             "auth/profile.html",
             password_form=password_form or ChangePasswordForm(prefix="pw"),
             token_form=token_form or TokenForm(prefix="tok"),
+            mail_form=mail_form,
             revoke_form=RevokeForm(),
             tokens=service.list_tokens(current_user.id, session=db),
             token_days=current_app.config["API_TOKEN_DAYS"],
@@ -233,6 +245,22 @@ def change_password():
             )
             return redirect(url_for("auth.profile"))
     return _render_profile(password_form=form, status=400)
+
+
+@bp.route("/profile/email", methods=["POST"])
+@allow(*ANY_ROLE)
+def mail_choices():
+    """Turn each kind of email on or off (an unticked box is off, as browsers send none)."""
+    form = MailChoicesForm(prefix="mail")
+    if not form.validate_on_submit():
+        return _render_profile(mail_form=form, status=400)
+    notifications.set_mail_choices(
+        current_user.id,
+        {kind: bool(getattr(form, kind).data) for kind in notifications.KINDS},
+        session=get_session(),
+    )
+    flash("Email settings saved.", "success")
+    return redirect(url_for("auth.profile"))
 
 
 @bp.route("/profile/tokens", methods=["POST"])

@@ -42,7 +42,8 @@ def test_independent_cards_then_a_hire_moves_the_forecast(
 
     # Interviewer one finds the card on their list and submits it.
     context, page = _log_in(windows, live_server, one)
-    assert "Nadia Petrova" in page.content()  # an interviewer lands on the cards they owe
+    # An interviewer lands on the home, which lists the cards they owe.
+    assert "Nadia Petrova" in page.locator("#cards-owed").inner_text()
     page.goto(f"{live_server}/candidates/{nadia.id}/scorecard")
     _rate(page, {"research": "1", "engineering": "2", "data": "3"}, "Submit")
     page.get_by_role("button", name="Submit my card", exact=True).click()  # asked once

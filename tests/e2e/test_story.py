@@ -100,11 +100,13 @@ def story(tmp_path_factory, pg_engine: Engine | None) -> Iterator[Story]:
 
 
 def _weeks(page) -> float:
-    """The coverage report's forecast, as a number of weeks."""
+    """The coverage report's forecast, as a number of weeks (under 2 weeks it reads in working
+    days, 5 to a week)."""
     text = page.locator("#forecast-weeks").inner_text()
-    match = re.match(r"([\d.,]+) weeks?", text)
-    assert match, f"the forecast is not a number of weeks: {text!r}"
-    return float(match.group(1).replace(",", ""))
+    match = re.match(r"([\d.,]+) (weeks?|days?)", text)
+    assert match, f"the forecast is not a length of time: {text!r}"
+    value = float(match.group(1).replace(",", ""))
+    return value if match.group(2).startswith("week") else value / 5
 
 
 def _nav(page, name: str) -> None:
@@ -185,10 +187,10 @@ def test_1_admin_adds_the_people_who_then_log_in(story: Story, windows) -> None:
 
     # Each person logs in with the password the admin set, lands on their page, logs out.
     landings = {
-        MANAGER[0]: "/team/",
-        ONE[0]: "/candidates/mine",
-        TWO[0]: "/candidates/mine",
-        LEADER[0]: "/team/",
+        MANAGER[0]: "/home",
+        ONE[0]: "/home",
+        TWO[0]: "/home",
+        LEADER[0]: "/home",
     }
     for person_email, landing in landings.items():
         window = windows.open(person_email)
@@ -226,6 +228,7 @@ def test_2_manager_imports_reads_tries_a_what_if_and_opens_a_role(story: Story, 
     page = windows.open("manager")
     log_in(page, story.base, MANAGER[0], story.passwords[MANAGER[0]])
     main = page.locator("main")
+    assert urlsplit(page.url).path == "/home"
     assert "No one is on the team yet" in main.inner_text()
 
     # The team and the backlog, from CSV, each previewed before it is written.
@@ -330,9 +333,14 @@ def test_3_interviewers_score_independently(story: Story, windows) -> None:
     story.needs("2")
     nadia = story.candidates["Nadia Petrova"]
 
-    # Interviewer one lands on the cards they owe and submits Nadia's.
+    # Interviewer one lands on the home, which lists the cards they owe, opens the full list
+    # and submits Nadia's.
     one = windows.open("interviewer-one")
     log_in(one, story.base, ONE[0], story.passwords[ONE[0]])
+    assert urlsplit(one.url).path == "/home"
+    assert one.locator("#cards-owed li").count() == 3
+    one.locator("nav").get_by_role("link", name="Cards to write").click()
+    one.wait_for_load_state()
     owed = one.locator("#owed tbody tr", has_text="Nadia Petrova")
     assert one.locator("#owed tbody tr").count() == 3
     owed.get_by_role("link", name="Write card").click()
@@ -349,9 +357,8 @@ def test_3_interviewers_score_independently(story: Story, windows) -> None:
     # Interviewer two saves a draft: the others' cards and the panel's levels stay hidden.
     two = windows.open("interviewer-two")
     log_in(two, story.base, TWO[0], story.passwords[TWO[0]])
-    two.locator("#owed tbody tr", has_text="Nadia Petrova").get_by_role(
-        "link", name="Write card"
-    ).click()
+    # Straight from the list of cards to write on the home.
+    two.locator("#cards-owed").get_by_role("link", name="Write the card for Nadia Petrova").click()
     two.wait_for_load_state()
     _rate(two, {"research": "1", "engineering": "1", "data": "3"}, "yes", "Save draft")
     assert "Draft saved" in two.locator("main").inner_text()

@@ -30,7 +30,8 @@ from tests.conftest import PASSWORD, post_form
 MOST_STATEMENTS = 40
 # The candidate page also ranks the candidate's opening, for their place in it (issue 13): the
 # ranking's own statements (about 15: the team, the work, every candidate and card) come on top.
-RANKS_THE_OPENING = re.compile(r"/candidates/\d+")
+# So does a manager's home, which ranks each opening it shows (one here) as the opening page does.
+RANKS_THE_OPENING = re.compile(r"/candidates/\d+|/home")
 MOST_WITH_THE_RANKING = MOST_STATEMENTS + 15
 
 
@@ -181,6 +182,14 @@ def test_pages_run_a_fixed_number_of_statements(app: Flask, org: Organisation):
     check(*counts_before_and_after_growing(app, org, client, urls))
 
 
+@pytest.mark.parametrize("email", ["leader@example.com", "admin@example.com"])
+def test_the_home_runs_a_fixed_number_of_statements(app: Flask, org: Organisation, email: str):
+    """Leadership's home reads the coverage report and the forecast history; an admin's only
+    links: neither grows with the team, the work or the candidates."""
+    client = page_client(app, email)
+    check(*counts_before_and_after_growing(app, org, client, ["/home"]))
+
+
 @pytest.mark.parametrize("email", ["interviewer@example.com", "manager@example.com"])
 def test_hiring_pages_for_the_panel_and_the_manager_run_a_fixed_number(
     app: Flask, org: Organisation, email: str
@@ -193,6 +202,7 @@ def test_hiring_pages_for_the_panel_and_the_manager_run_a_fixed_number(
         f"/candidates/{org.candidate_id}",
         f"/openings/{org.opening_id}/panel",  # focus areas and a page of interview dates
     ]
+    urls.append("/home")  # each of their openings ranked once, or their cards to write
     if email.startswith("interviewer"):
         urls.append("/candidates/mine")  # the cards they still owe
         urls.append(f"/candidates/{org.candidate_id}/scorecard")  # with every area's guide

@@ -14,7 +14,7 @@ from hiring.accounts.views import safe_next
 from team.text import has_control
 from tests.conftest import PASSWORD, csrf_token
 
-HOME = "/team/"  # where a hiring manager lands
+HOME = "/home"  # where everyone lands
 
 
 def _login(app, email: str, target: str):
