@@ -83,8 +83,65 @@ def difference(before: float | None, after: float | None) -> Duration | None:
     return first - second
 
 
-def duration(weeks: float | None, never: str = "–") -> str:
-    """The Jinja filter: a length in weeks as a page shows it ("4 days", "3.6 weeks"); `never`
-    for none or an infinite length."""
-    length = shown(weeks)
+def duration(weeks: float | Duration | None, never: str = "–") -> str:
+    """The Jinja filter: a length in weeks as a page shows it ("4 days", "3.6 weeks"), or a
+    shown `Duration` (a difference of shown ends) as it reads; `never` for none or an infinite
+    length."""
+    length = as_shown(weeks)
     return never if length is None else str(length)
+
+
+def as_shown(value: float | Duration | None) -> Duration | None:
+    """A length as shown, whether it comes as weeks or already as a shown `Duration` (a
+    difference of shown ends), so one macro words both."""
+    return value if isinstance(value, Duration) else shown(value)
+
+
+def saving(before: float | None, saved: float | None) -> Duration | None:
+    """A saving of `saved` weeks counted from `before`, as the difference of the two shown ends
+    `before` and `before - saved`: for savings whose second end the page does not show (a
+    panel's lowest and highest ratings), so that they read the same way as those it does."""
+    if before is None or saved is None or not math.isfinite(before) or not math.isfinite(saved):
+        return None
+    return difference(before, before - saved)
+
+
+def sooner(gap: float | Duration | None, never: str = "never") -> str:
+    """A difference in words, "4 days sooner" or "2.5 weeks later" ("no sooner" for none);
+    `never` for no difference at all (an end that never comes)."""
+    length = as_shown(gap)
+    if length is None:
+        return never
+    if length.half_days > 0:
+        return f"{length} sooner"
+    if length.half_days < 0:
+        return f"{-length} later"
+    return "no sooner"
+
+
+def later(gap: float | Duration | None, never: str = "never") -> str:
+    """`sooner` the other way round: "3 weeks later", "4 days sooner", "no later"."""
+    length = as_shown(gap)
+    if length is None:
+        return never
+    return "no later" if length.half_days == 0 else sooner(-length)
+
+
+def between(low: float | Duration | None, high: float | Duration | None) -> str:
+    """A range of lengths in words, the unit said once when both ends share it: "between 2 and
+    6 days", "between 9 days and 2.5 weeks"; "–" when an end is missing."""
+    first, last = as_shown(low), as_shown(high)
+    if first is None or last is None:
+        return "–"
+    if first.in_days == last.in_days:
+        return f"between {str(first).split()[0]} and {last}"
+    return f"between {first} and {last}"
+
+
+def number(value: float | None, places: int = 1) -> str:
+    """A number that is not a length of time as people write it (points, FTE, shares): 3 not
+    3.0, 2.5 not 2.500000001. Lengths of time go through `duration`."""
+    if value is None:
+        return "–"
+    rounded = round(float(value), places)
+    return f"{rounded:g}" if abs(rounded) < 1e15 else str(rounded)

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from hiring.numbers import Duration, difference
 from hiring.rubric import Rubric
 from team.calendar import Calendar, Person, finish_date
 from team.calendar_forecast import shares_with, team_weeks, weeks_saved, with_each
@@ -103,6 +104,15 @@ class RankedCandidate:
     finish_date: date | None = None
     weeks_saved_low: float | None = None
     weeks_saved_high: float | None = None
+    # The forecast the savings are counted from (the team without them; infinite where it can
+    # never finish): a page shows a saving as the difference of the two shown forecasts.
+    without_weeks: float = math.inf
+
+    @property
+    def saved_shown(self) -> Duration | None:
+        """The saving as every page shows it: the shown forecast without them minus the shown
+        forecast with them (`hiring.numbers`); None where either never ends."""
+        return difference(self.without_weeks, self.forecast_weeks)
 
 
 @dataclass(frozen=True)
@@ -224,6 +234,7 @@ def _score(
         finish_date=finish_date(weeks, calendar),
         weeks_saved_low=weeks_saved(team_weeks, low),
         weeks_saved_high=weeks_saved(team_weeks, high),
+        without_weeks=team_weeks,
     )
 
 

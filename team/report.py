@@ -130,6 +130,46 @@ class CoverageReport:
         """The row of one area."""
         return next(a for a in self.areas if a.key == key)
 
+    @property
+    def weakest(self) -> WeakestArea | None:
+        """Why the weakest area holds the team back, as the facts a leader reads: its share of
+        the open work, how few are strong there, and what one strong specialist would change
+        (None: no area holds the team back). The page and the API word it from these."""
+        if self.weakest_area is None:
+            return None
+        row = self.area(self.weakest_area)
+        return WeakestArea(
+            key=row.key,
+            name=row.name,
+            demand_points=row.demand_points,
+            demand_share=row.demand_share,
+            strong_or_better=row.strong_or_better,
+            people=sum(row.members_by_level),
+            forecast_weeks=self.forecast_weeks if self.finite else None,
+            weeks_with_specialist=row.weeks_with_specialist if self.finite else None,
+            pressure_weeks=row.pressure_weeks,
+            pressure_share=row.pressure_share,
+        )
+
+
+@dataclass(frozen=True)
+class WeakestArea:
+    """The weakest area's facts (MODEL.md "Weakest areas"): `strong_or_better` of the `people`
+    on the team are strong (level 3) or better there; with one more strong full-time
+    specialist the forecast would go from `forecast_weeks` to `weeks_with_specialist` (both
+    None when the work cannot be finished: then nobody can work in this area)."""
+
+    key: str
+    name: str
+    demand_points: float
+    demand_share: float
+    strong_or_better: int
+    people: int
+    forecast_weeks: float | None
+    weeks_with_specialist: float | None
+    pressure_weeks: float | None
+    pressure_share: float | None
+
 
 @dataclass(frozen=True)
 class WhatIf:

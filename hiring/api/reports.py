@@ -14,6 +14,7 @@ from hiring.api import bp
 from hiring.api.inputs import MAX_LIMIT, QueryArgs, json_body
 from hiring.api.openapi import operation
 from hiring.db import get_session
+from hiring.weakest import weakest_saves, weakest_words
 from team.areas import settings_public
 from team.history import DEFAULT_DAYS, change_days, forecast_history
 from team.report import CoverageReport, coverage_report, key_people_report
@@ -44,6 +45,25 @@ class AllocationPublic(BaseModel):
     shares: dict[str, float]
 
 
+class WeakestAreaWhyPublic(BaseModel):
+    """Why the weakest area holds the team back, in words and the facts they say."""
+
+    sentence: str = Field(
+        description="In words a leader reads, as the coverage page says it: 'Data engineering: "
+        "54% of the open work, 2 of 13 people strong or better; one strong hire here saves "
+        "2.5 days'. Lengths under 2 weeks read in working days, 5 to a week."
+    )
+    demand_share: float = Field(description="The area's share of all open points, 0 to 1.")
+    strong_or_better: int = Field(description="Members at level strong (3) or expert (4) there.")
+    people: int = Field(description="Members the forecast counts.")
+    saves: str | None = Field(
+        description="What one more strong full-time person there would save, as shown: the "
+        "forecast minus the forecast with them, each rounded as shown first (a tenth of a week, "
+        "or half a working day under 2 weeks); null when the work cannot be finished. "
+        "`pressure_weeks` of the area keeps the unrounded weeks."
+    )
+
+
 class CoveragePublic(BaseModel):
     """The coverage report (MODEL.md): forecast, weakest area, per-area aggregates, plan."""
 
@@ -55,6 +75,9 @@ class CoveragePublic(BaseModel):
     )
     points_per_week: float
     weakest_area: str | None
+    weakest_area_why: WeakestAreaWhyPublic | None = Field(
+        description="Why the weakest area holds the team back; null when no area does"
+    )
     areas: list[AreaCoveragePublic]
     allocation: list[AllocationPublic]
 
@@ -68,6 +91,7 @@ def coverage_public(report: CoverageReport) -> CoveragePublic:
         finish_date=report.finish_date,
         points_per_week=report.points_per_week,
         weakest_area=report.weakest_area,
+        weakest_area_why=_weakest_why(report),
         areas=[
             AreaCoveragePublic(
                 key=a.key,
@@ -85,6 +109,22 @@ def coverage_public(report: CoverageReport) -> CoveragePublic:
             AllocationPublic(member_id=p.member_id, shares=dict(p.shares))
             for p in report.allocation
         ],
+    )
+
+
+def _weakest_why(report: CoverageReport) -> WeakestAreaWhyPublic | None:
+    """The weakest area's sentence and facts, worded as the page words them (hiring/weakest)."""
+    facts = report.weakest
+    sentence = weakest_words(facts)
+    if facts is None or sentence is None:
+        return None
+    saves = weakest_saves(facts)
+    return WeakestAreaWhyPublic(
+        sentence=sentence,
+        demand_share=facts.demand_share,
+        strong_or_better=facts.strong_or_better,
+        people=facts.people,
+        saves=None if saves is None else str(saves),
     )
 
 

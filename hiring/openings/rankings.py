@@ -298,6 +298,7 @@ def _hired_entry(
         finish_date=finish_date(with_them, calendar),
         weeks_saved_low=None if ranges[0] is None else weeks_saved(before, ranges[0]),
         weeks_saved_high=None if ranges[1] is None else weeks_saved(before, ranges[1]),
+        without_weeks=before,
     )
 
 

@@ -9,12 +9,12 @@ running (not rejected, withdrawn or hired).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from hiring.numbers import Duration, difference
 from hiring.openings.models import CANDIDATE_STATUSES
 from hiring.openings.rankings import OpeningRanking, counted_levels, opening_ranking
 from hiring.openings.service import Viewer
@@ -52,13 +52,15 @@ class OpeningSlate:
     greedy_finish_date: date | None
     eligible: int
 
-    def greedy_later(self, places: int = 1) -> float | None:
-        """How much later the greedy set lands the work than the slate (`_shown_difference`)."""
-        return _shown_difference(self.slate.greedy_weeks, self.slate.forecast_weeks, places)
+    def greedy_later(self) -> Duration | None:
+        """How much later the greedy set lands the work than the slate, as the difference of
+        the two forecasts as shown (hiring/numbers.py); None if either never lands."""
+        return difference(self.slate.greedy_weeks, self.slate.forecast_weeks)
 
-    def saved_shown(self, places: int = 1) -> float | None:
-        """The weeks the slate saves against the team alone (`_shown_difference`)."""
-        return _shown_difference(self.slate.team_weeks, self.slate.forecast_weeks, places)
+    def saved_shown(self) -> Duration | None:
+        """What the slate saves against the team alone, as the difference of the two
+        forecasts as shown (hiring/numbers.py); None if either never lands."""
+        return difference(self.slate.team_weeks, self.slate.forecast_weeks)
 
     def names(self, ids: tuple[int, ...]) -> list[str]:
         by_id = {e.id: e.name for e in self.ranking.ranking.entries}
@@ -143,14 +145,6 @@ def slate_of(found: OpeningRanking, k: int | None, *, session: Session) -> Openi
         greedy_finish_date=finish_date(slate.greedy_weeks, calendar),
         eligible=len(pool),
     )
-
-
-def _shown_difference(first: float, second: float, places: int) -> float | None:
-    """`first - second` as the difference of the two as shown (each rounded first), so that the
-    shown difference equals the difference of the shown ends; None if either is infinite."""
-    if math.isinf(first) or math.isinf(second):
-        return None
-    return round(round(first, places) - round(second, places), places)
 
 
 def _plus(day: date | None, span: timedelta) -> date | None:

@@ -7,7 +7,18 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hiring.numbers import Duration, difference, duration, shown
+from hiring.numbers import (
+    Duration,
+    as_shown,
+    between,
+    difference,
+    duration,
+    later,
+    number,
+    saving,
+    shown,
+    sooner,
+)
 
 
 def test_the_issue_example_reads_as_the_difference_of_its_ends() -> None:
@@ -57,3 +68,35 @@ def test_a_shown_length_is_within_half_its_last_place(a: float) -> None:
 def _weeks(text: str) -> float:
     value, unit = text.split()
     return float(value) / (5 if unit.startswith("day") else 1)
+
+
+def test_differences_in_words() -> None:
+    assert sooner(difference(3.64, 3.26)) == "1.5 days sooner"
+    assert sooner(difference(3.0, 5.0)) == "2 weeks later"
+    assert sooner(difference(1.0, 1.01)) == "no sooner"
+    assert sooner(difference(math.inf, 1.0), never="never") == "never"
+    assert later(difference(12.0, 1.909)) == "10.1 weeks later"
+    assert later(difference(1.0, 1.8)) == "4 days sooner"
+    assert later(Duration(0)) == "no later"
+    # A Duration passes through the filter as it reads; weeks are shown first.
+    assert duration(Duration(7)) == "3.5 days"
+    assert as_shown(0.8) == Duration(8)
+
+
+def test_a_saving_without_its_second_end_reads_as_one_with_it() -> None:
+    # 12 weeks -> 1.74 weeks (9 days) saves 10.2 weeks, not 10.3 (10.26 rounded).
+    assert saving(12.0, 12.0 - 1.74) == difference(12.0, 1.74) == Duration(102)
+    assert str(saving(12.0, 10.26)) == "10.2 weeks"
+    assert saving(math.inf, 1.0) is None and saving(3.0, None) is None
+
+
+def test_a_range_says_its_unit_once_when_both_ends_share_it() -> None:
+    assert between(0.4, 1.2) == "between 2 and 6 days"
+    assert between(1.8, 2.5) == "between 9 days and 2.5 weeks"
+    assert between(2.04, 3) == "between 2 and 3 weeks"
+    assert between(None, 3) == "–"
+
+
+def test_points_and_shares_keep_their_own_format() -> None:
+    assert number(3.0) == "3" and number(2.500000001) == "2.5" and number(None) == "–"
+    assert number(56.52, 0) == "57"

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
+from hiring.numbers import duration
 from hiring.openings.models import AuditEntry, Candidate, Opening, PanelSeat, StatusChange
-from hiring.web import number
 from team.report import coverage_report
 from tests.conftest import post_form
+from tests.hiring.test_numbers import _weeks as weeks_of
 
 
 def html(response) -> str:
@@ -203,12 +204,15 @@ def test_new_opening_suggests_the_weakest_area(
     suggestion = re.search(r'id="suggested-area">(.*?)</p>', page, re.S)
     assert suggestion
     text = " ".join(re.sub(r"<[^>]+>", " ", suggestion.group(1)).split())
-    weeks = number(weakest.pressure_weeks)
-    share = number(weakest.pressure_share * 100, 0)
-    assert (
-        f"Suggested: Data engineering — one more strong person there would save {weeks} weeks "
-        f"({share}%), more than any other area." in text
+    # The saving is the difference of the two forecasts as the coverage report shows them.
+    gap = weeks_of(duration(report.forecast_weeks)) - weeks_of(
+        duration(weakest.weeks_with_specialist)
     )
+    assert gap == pytest.approx(6.3)
+    assert text.startswith(
+        "Suggested: Data engineering (the weakest area). Data engineering: 80% of the open "
+        "work, 0 of 2 people strong or better; one strong hire here saves 6.3 weeks."
+    ), text
     assert re.search(r'<option selected value="data">|<option value="data" selected', page)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -11,6 +12,13 @@ from sqlmodel import func, select
 
 from team.models import Member, Settings
 from team.settings import update_settings
+
+
+def what_if_result(html: str) -> str:
+    """The what-if's sentence as it reads: tags dropped, spaces collapsed."""
+    found = re.search(r'id="what-if-result">(.*?)</p>', html, re.S)
+    assert found, "no what-if result on the page"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).replace(" :", ":").split())
 
 
 @pytest.fixture
@@ -39,7 +47,13 @@ def test_leadership_reads_the_forecast_and_the_weakest_area(client, as_role, sma
         '<div class="small" id="forecast-weeks">2 weeks from the plan start, 1 March 2027' in html
     )
     assert '<div class="stat" id="weakest-area">ML research</div>' in html
-    assert "would save <strong>1 week</strong> (50% of the forecast)" in html
+    # Why, in words a leader reads; 2 weeks -> 1 week with a strong specialist, and a week
+    # is under 2 weeks, so it reads in working days.
+    assert (
+        '<div class="small" id="weakest-why">ML research: 100% of the open work, 1 of 1 person '
+        "strong or better; one strong hire here saves 5 days.</div>"
+    ) in html
+    assert "takes 50% off the forecast: more than in any other area." in html
 
 
 def test_empty_team_with_work_cannot_finish(client, as_role, make_work_item):
@@ -79,7 +93,8 @@ def test_what_if_adds_a_person_and_saves_nothing(client, as_role, db, small_team
     )
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "This would save <strong>1 week</strong>" in html
+    # The finish date depends on today (the plan start is this week's Monday).
+    assert what_if_result(html).startswith("This would save 5 days: 2 weeks → 5 days, landing")
     assert db.exec(select(func.count()).select_from(Member)).one() == before
 
 
@@ -96,8 +111,12 @@ def test_what_if_from_a_start_date_ramps_up_and_takes_a_mentors_time(
         "/reports/coverage?what_if=1&name=Grace&fte=1&level_research=3"
         "&level_engineering=1&level_data=1&start=2027-03-01"
     ).get_data(as_text=True)
-    saved = 2 - (1 + 4.75 / 5.5625)
-    assert f"This would save <strong>{saved:.1f} weeks</strong>" in html
+    # 2 weeks -> 1.854 weeks, which reads 9 days (9.27 rounded): the saving is the difference
+    # of those ends, 1 day (0.146 weeks before rounding, which used to read "0.1 weeks").
+    assert 1 + 4.75 / 5.5625 == pytest.approx(1.854, abs=1e-3)
+    assert what_if_result(html) == (
+        "This would save 1 day: 2 weeks → 9 days, landing about 12 March 2027."
+    )
     bad = client.get("/reports/coverage?what_if=1&level_research=3&start=2027-02-30")
     assert bad.status_code == 400
     assert "Not a valid date value." in bad.get_data(as_text=True)
@@ -122,7 +141,7 @@ def test_settings_change_moves_the_forecast(client, as_role, post_admin_settings
     response = post_admin_settings(velocity_3="2", velocity_4="2.5")
     assert response.status_code == 302
     html = client.get("/reports/coverage").get_data(as_text=True)
-    assert '<div class="small" id="forecast-weeks">1 week from the plan start' in html
+    assert '<div class="small" id="forecast-weeks">5 days from the plan start' in html
 
 
 @pytest.fixture
@@ -147,6 +166,7 @@ def post_admin_settings(client, as_role):
         "mentoring_weeks": "8",
         "notice_weeks": "4",
         "horizon_weeks": "520",
+        "card_due_days": "2",
     }
 
     def post(**overrides):

@@ -33,6 +33,7 @@ def test_coverage_answers_the_forecast_and_per_area_numbers(api, two_people):
         "finish_date",
         "points_per_week",
         "weakest_area",
+        "weakest_area_why",
         "areas",
         "allocation",
     }
@@ -61,6 +62,16 @@ def test_coverage_answers_the_forecast_and_per_area_numbers(api, two_people):
     assert data["pressure_weeks"] == pytest.approx(3.3 - 78 / 40.75, rel=1e-6)
     assert research["pressure_weeks"] == pytest.approx(0.7, rel=1e-6)
     assert body["weakest_area"] == "data"
+    # Why, in words: 13 of 23 points (57%), nobody strong; 3.3 weeks -> 1.914 weeks, shown as
+    # 9.5 days, so a strong hire saves 3.3 weeks - 9.5 days = 7 days (the shown ends' difference).
+    assert body["weakest_area_why"] == {
+        "sentence": "Data engineering: 57% of the open work, 0 of 2 people strong or better; "
+        "one strong hire here saves 7 days.",
+        "demand_share": pytest.approx(13 / 23),
+        "strong_or_better": 0,
+        "people": 2,
+        "saves": "7 days",
+    }
     shares = {row["member_id"]: row["shares"] for row in body["allocation"]}
     assert shares[ada.id]["research"] == pytest.approx(2 / 3.3, rel=1e-6)
     assert shares[bo.id] == {"data": pytest.approx(1.0)}
@@ -71,6 +82,14 @@ def test_coverage_writes_null_when_the_work_cannot_be_finished(api, make_work_it
     body = api("hiring_manager").get("/api/v1/coverage").get_json()
     assert body["forecast_weeks"] is None
     assert body["weakest_area"] == "engineering"
+    assert body["weakest_area_why"] == {
+        "sentence": "Software and ML engineering: 100% of the open work, and nobody on the "
+        "team to do it.",
+        "demand_share": 1.0,
+        "strong_or_better": 0,
+        "people": 0,
+        "saves": None,
+    }
     assert all(a["pressure_weeks"] is None for a in body["areas"])
     assert body["allocation"] == []
 

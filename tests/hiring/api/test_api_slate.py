@@ -13,6 +13,7 @@ from itertools import combinations
 
 import pytest
 
+from hiring.numbers import difference, duration
 from team.calendar import Calendar, Person
 from team.calendar_forecast import team_weeks
 from team.settings import update_settings
@@ -160,8 +161,9 @@ def test_the_ranking_page_shows_the_slate_of_the_api(api, client_for, opening, d
         )
         assert names[candidate_id] in page
     # The shown saving is the difference of the shown ends.
-    saved = round(round(body["team_forecast_weeks"], 1) - round(body["forecast_weeks"], 1), 1)
-    assert f"{saved:g} weeks" in page.split('id="slate-saved"')[1][:80]
+    saved = difference(body["team_forecast_weeks"], body["forecast_weeks"])
+    assert page.split('id="slate-saved">')[1].startswith(f"{saved}</strong> against the team")
+    assert f"<strong>{duration(body['forecast_weeks'])}</strong> from the plan start" in page
     one = browser.get(f"/openings/{made.id}/ranking?slate=1").get_data(as_text=True)
     table = one.split('id="slate-table"')[1].split("</table>")[0]
     assert table.count("<tr>") == 2  # the header and one hire

@@ -62,7 +62,7 @@ def test_a_person_tried_on_the_team_saves_what_the_page_says_and_nothing_is_save
         "/reports/coverage?what_if=1&name=Grace&fte=1&level_research=3"
         "&level_engineering=1&level_data=1"
     ).get_data(as_text=True)
-    assert "This would save <strong>1 week</strong>" in page
+    assert "This would save <strong>5 days</strong>" in page  # 2 weeks -> 1 week (5 days)
 
 
 def test_a_start_date_makes_them_a_newcomer_as_on_the_page(api, small_team, db):

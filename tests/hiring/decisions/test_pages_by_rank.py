@@ -32,10 +32,10 @@ def test_the_manager_reads_rank_weeks_saved_range_and_start(client_for, world: W
     assert avery.startswith(
         "Ranked 1 of 2 on the ranking (rejected and withdrawn candidates left out)."
     )
-    # 12 - 11.75/6.75 = 10.26; one card, so the range is that number; no notice: the plan start.
-    assert re.search(
-        r"Would save 10\.3 weeks ?, starting \d+ \w+ \d{4}", avery
-    )  # one card: no range
+    # 12 weeks without her, 11.75/6.75 = 1.74 weeks (9 days) with her: 12 weeks - 9 days = 10.2
+    # weeks, the difference of the shown ends as on the ranking page; one card, so no range;
+    # no notice: the plan start.
+    assert re.search(r"Would save 10\.2 weeks ?, starting \d+ \w+ \d{4}", avery), avery
     assert "the work would land about" in avery
     cleo = _standing(client, world, "Cleo")
     assert cleo is not None and cleo.startswith("Ranked 2 of 2")
@@ -56,7 +56,8 @@ def test_the_range_shows_when_the_panel_disagrees(
     # Data at 3 rather than 1: Cleo, who works the data, would land it sooner.
     write_card(world.candidates["Cleo"], other, {"research": 3, "engineering": 1, "data": 3})
     cleo = _standing(client_for(world.manager), world, "Cleo") or ""
-    assert re.search(r"\( ?between 9\.3 and 10\.5 weeks, as the panel disagrees ?\)", cleo), cleo
+    # Each end is a difference of shown forecasts: 12 weeks less 2.7 weeks, and less 8 days.
+    assert re.search(r"\( ?between 9\.3 and 10\.4 weeks, as the panel disagrees ?\)", cleo), cleo
 
 
 def test_leadership_reads_it_and_an_interviewer_who_may_not_rank_does_not(
@@ -101,8 +102,10 @@ def test_the_opening_lists_candidates_by_rank_for_those_who_may_rank(
     page = manager.get(f"/openings/{world.opening.id}").get_data(as_text=True)
     assert _order(page) == ["Avery", "Cleo", "Bruno", "Dana"]
     row = page.split('id="candidates"')[1].split("</tr>")[1]
-    assert '<td class="num fw-semibold" data-value="1">1</td>' in row
-    assert "10.3 weeks" in row  # Avery would save
+    assert '<td class="num fw-semibold stack-1 stack-inline" data-value="1">1</td>' in row
+    # Avery would save: the difference of the shown forecasts (12 weeks - 9 days), as on the
+    # ranking page, not the 10.26 weeks before rounding.
+    assert ">10.2 weeks</td>" in row
     (bruno,) = [r for r in page.split("</tr>") if '">Bruno</a>' in r]
     assert "not ranked" in bruno and ">rejected</span>" in bruno
     by_name = manager.get(f"/openings/{world.opening.id}?sort=name").get_data(as_text=True)
