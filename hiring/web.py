@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, g, redirect, url_for
@@ -13,23 +13,37 @@ from markupsafe import Markup
 from hiring.access import can, may_open, public
 from hiring.accounts.models import ROLE_NAMES
 from hiring.accounts.names import person_markup, user_names
-from hiring.numbers import duration
+from hiring.numbers import (
+    as_shown,
+    between,
+    difference,
+    duration,
+    later,
+    number,
+    saving,
+    sooner,
+)
+from hiring.rubric import VERDICT_NAMES
+from hiring.weakest import weakest_saves, weakest_words
 from team.levels import LEVEL_MEANINGS, LEVEL_NAMES, level_name
-
-
-def number(value: float | None, places: int = 1) -> str:
-    """A number as people write it: 3 not 3.0, 2.5 not 2.500000001."""
-    if value is None:
-        return "–"
-    rounded = round(float(value), places)
-    return f"{rounded:g}" if abs(rounded) < 1e15 else str(rounded)
+from team.models import as_utc
+from team.text import day_text
 
 
 def day(value: date | None) -> str:
     """A date as people write it in the reports: 12 March 2027."""
     if value is None:
         return "–"
-    return f"{value.day} {value:%B %Y}"
+    return day_text(value)
+
+
+def when(value: datetime | None) -> str:
+    """A moment as every page writes it: the day as `day` does, then the time in UTC (stored
+    times are UTC): 12 March 2027, 14:05 UTC."""
+    if value is None:
+        return "–"
+    value = as_utc(value)
+    return f"{day(value.date())}, {value:%H:%M} UTC"
 
 
 def _names() -> dict[str, str]:
@@ -76,6 +90,7 @@ def init_app(app: Flask) -> None:
     from hiring.pages.calibration import bp as calibration_bp
     from hiring.pages.candidates import bp as candidates_bp
     from hiring.pages.compare import bp as compare_bp
+    from hiring.pages.home import bp as home_bp
     from hiring.pages.imports import bp as imports_bp
     from hiring.pages.interviews import bp as interviews_bp
     from hiring.pages.openings import bp as openings_bp
@@ -88,6 +103,7 @@ def init_app(app: Flask) -> None:
 
     for blueprint in (
         auth_bp,
+        home_bp,
         admin_bp,
         team_bp,
         work_bp,
@@ -121,13 +137,25 @@ def init_app(app: Flask) -> None:
         can=can,
         may_open=may_open,
         LEVEL_NAMES=LEVEL_NAMES,
+        VERDICT_NAMES=VERDICT_NAMES,
         LEVEL_MEANINGS=LEVEL_MEANINGS,
         ROLE_NAMES=ROLE_NAMES,
         level_name=level_name,
         inf=math.inf,
+        # Lengths of time and their differences as shown (hiring/numbers.py): one rule.
+        shown_length=as_shown,
+        difference=difference,
+        saving=saving,
+        lengths_between=between,
+        sooner=sooner,
+        later=later,
+        # The weakest area's sentence (hiring/weakest.py), for every page that names it.
+        weakest_words=weakest_words,
+        weakest_saves=weakest_saves,
     )
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["when"] = when
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["person"] = person
     # Also a test, so a template can keep the entries of a menu it may open: select(0, 'may_open').

@@ -28,11 +28,18 @@
     rows.forEach(function (r) { body.appendChild(r); });
   }
 
+  // Each sortable header's text goes into a button: a button is reached with Tab and pressed
+  // with Enter or Space, and says what it does; the header keeps aria-sort (WAI-ARIA's
+  // sortable table pattern).
   document.querySelectorAll("table.table-sortable").forEach(function (table) {
     table.querySelectorAll("th[data-sort]").forEach(function (th) {
-      th.setAttribute("tabindex", "0");
-      th.addEventListener("click", function () { sortTable(table, th); });
-      th.addEventListener("keydown", function (e) { if (e.key === "Enter") sortTable(table, th); });
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort-button";
+      while (th.firstChild) { button.appendChild(th.firstChild); }
+      th.appendChild(button);
+      th.classList.add("has-button");
+      button.addEventListener("click", function () { sortTable(table, th); });
     });
   });
 

@@ -7,11 +7,12 @@ from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from hiring.access import TEAM_READERS, allow
+from hiring.accounts.forms import MultiCheckboxField
 from hiring.db import get_session
 from hiring.forms import AtMost, DecimalField
 from hiring.pages.forms import LEVEL_CHOICES
@@ -47,7 +48,9 @@ class WhatIfForm(FlaskForm):
         description="Leave empty to count them as on the team already, at full speed; with a "
         "date they ramp up and take a mentor's time, as a hire would.",
     )
-    remove = SelectMultipleField(
+    # Checkboxes, not a multi-select: a multi-select needs Ctrl-click, which few people know and
+    # no phone has. The field's name and its validation (ids of counted members only) stay.
+    remove = MultiCheckboxField(
         "Remove from the team", coerce=int, validators=[Optional(), AtMost()]
     )
 
