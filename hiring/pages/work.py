@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
 from hiring.db import get_session
@@ -142,13 +151,24 @@ def edit_item(item_id: int):
 @bp.route("/<int:item_id>/status", methods=["POST"])
 @allow(*TEAM_EDITORS)
 def set_status(item_id: int):
-    """Move a work item to another status from the list."""
+    """Move a work item to another status from the list.
+
+    The list's script saves a status as soon as it is chosen, sending `X-Autosave: 1`: it gets
+    JSON back (what was saved, in words, or why not) and stays on the page. Without the
+    script, the row's Set button posts the form and the list is shown again.
+    """
     form = StatusForm()
+    autosave = request.headers.get("X-Autosave") == "1"
     if not form.validate_on_submit():
+        if autosave:
+            return jsonify({"error": "Not saved: reload the page and choose again."}), 400
         abort(400)
-    service.update_work_item(
+    item = service.update_work_item(
         item_id, WorkItemUpdate(status=form.status.data), session=get_session()
     )
+    if autosave:
+        name = STATUS_NAMES[item.status]
+        return jsonify({"status": item.status, "message": f"Saved: {name}."})
     return redirect(
         request.referrer if _same_site(request.referrer) else url_for("work.list_items")
     )
