@@ -28,6 +28,7 @@ from sqlmodel import Session, col, func, select
 from team.errors import Conflict, InvalidInput, NotFound
 from team.models import Absence, Member
 from team.schemas import AbsenceCreate, AbsencePublic
+from team.text import day_text
 
 # Each absence is a step of every forecast of its member (team.calendar); thousands would slow
 # every report down, and no real person takes that many separate leaves.
@@ -50,10 +51,10 @@ class Span(Protocol):
 
 
 def describe(absence: Span) -> str:
-    """ "2027-03-01 to 2027-03-05 (Conference)", as messages and pages name an absence."""
-    days = absence.start.isoformat()
+    """ "1 March 2027 to 5 March 2027 (Conference)", as messages and pages name an absence."""
+    days = day_text(absence.start)
     if absence.end != absence.start:
-        days += f" to {absence.end.isoformat()}"
+        days += f" to {day_text(absence.end)}"
     return f"{days} ({absence.note})" if absence.note else days
 
 
@@ -64,7 +65,7 @@ def _add(problems: Problems, field: str, message: str) -> None:
 def date_problems(start: date | None, end: date | None) -> Problems:
     """A member's dates: the end date, if any, is on or after the start date, if any."""
     if start is not None and end is not None and end < start:
-        return {"end_date": [f"must be on or after the start date ({start.isoformat()})"]}
+        return {"end_date": [f"must be on or after the start date ({day_text(start)})"]}
     return {}
 
 
@@ -93,12 +94,15 @@ def absence_problems(
     """An absence `start`..`end` of a member with those dates: in order, and within their time."""
     problems: Problems = {}
     if end < start:
-        _add(problems, "end", f"must be on or after the first day away ({start.isoformat()})")
+        _add(problems, "end", f"must be on or after the first day away ({day_text(start)})")
     for field, day in (("start", start), ("end", end)):
         if member_start is not None and day < member_start:
-            _add(problems, field, f"must be on or after their start date ({member_start})")
+            _add(
+                problems, field, f"must be on or after their start date ({day_text(member_start)})"
+            )
         if member_end is not None and day > member_end:
-            _add(problems, field, f"must be on or before their end date ({member_end})")
+            last = day_text(member_end)
+            _add(problems, field, f"must be on or before their end date ({last})")
     return problems
 
 

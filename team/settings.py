@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from team.areas import get_settings
 from team.errors import InvalidInput
 from team.models import Holiday, Settings
+from team.text import day_text
 
 MIN_VELOCITY = 0.01
 # A plan start far enough from any date arithmetic's end (a horizon of 20 years after it).
@@ -25,6 +26,9 @@ CALENDAR_RANGES: dict[str, tuple[type, float, float]] = {
     "mentoring_weeks": (int, 0, 52),
     "notice_weeks": (int, 0, 52),
     "horizon_weeks": (int, 1, 1040),
+    # Checked and saved with the calendar, though no forecast reads it: the days after an
+    # interview that its scorecard is overdue and its interviewer is reminded by email.
+    "card_due_days": (int, 1, 60),
 }
 
 
@@ -60,7 +64,7 @@ def calendar_problems(
     check shapes; this is the one place the rules live)."""
     errors: dict[str, list[str]] = {}
     if plan_start is not None and plan_start.weekday() != 0:
-        errors["plan_start"] = [f"must be a Monday ({plan_start:%A %d %B %Y} is not)"]
+        errors["plan_start"] = [f"must be a Monday ({plan_start:%A} {day_text(plan_start)} is not)"]
     elif plan_start is not None:
         first_year, last_year = PLAN_START_YEARS
         if not first_year <= plan_start.year <= last_year:

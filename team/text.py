@@ -13,6 +13,7 @@ Tabs and line breaks are allowed only where the caller says so (notes, descripti
 from __future__ import annotations
 
 import re
+from datetime import date
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 LINE_BREAKS = frozenset("\t\n\r")
@@ -28,3 +29,9 @@ def has_control(value: str, *, line_breaks: bool = False) -> bool:
     """Whether `value` holds a character no text field of ours accepts (see the module doc)."""
     pattern = _REFUSED_BESIDE_BREAKS if line_breaks else _REFUSED_ANYWHERE
     return pattern.search(value) is not None
+
+
+def day_text(value: date) -> str:
+    """A day as every page, message and mail writes it: 12 March 2027 (no leading zero, the
+    month in words, so that nobody reads 03/12 as December)."""
+    return f"{value.day} {value:%B %Y}"

@@ -600,7 +600,7 @@ def test_a_file_without_date_columns_keeps_the_dates_and_an_empty_cell_clears_on
         ("NaN,", "start_date: must be a date like 2027-01-04"),
         ("04/01/2027,", "start_date: must be a date like 2027-01-04"),
         ("2027-01-04,next year", "end_date: must be a date like 2027-01-04"),
-        ("2027-01-04,2027-01-03", "end_date: must be on or after the start date (2027-01-04)"),
+        ("2027-01-04,2027-01-03", "end_date: must be on or after the start date (4 January 2027)"),
     ],
 )
 def test_bad_date_cells_are_row_errors_naming_the_column(client, editor, db, cells, message):
@@ -628,6 +628,7 @@ def test_dates_that_strand_an_absence_are_a_row_error(client, editor, db, make_m
     page = upload(client, "/team/import", text)
     body = html.unescape(page.get_data(as_text=True))
     assert page.status_code == 400
-    assert "end_date: would leave the absence 2027-03-01 to 2027-03-05 outside their time" in body
+    stranded = "end_date: would leave the absence 1 March 2027 to 5 March 2027 outside their time"
+    assert stranded in body
     assert confirm(client, "/team/import", last_upload(db)).status_code == 400
     assert (counts(db), dates_state(db)) == before

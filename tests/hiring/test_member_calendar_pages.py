@@ -120,7 +120,7 @@ def test_dates_are_added_shown_edited_and_cleared(client: FlaskClient, db: Sessi
     db.rollback()
     assert (saved.start_date, saved.end_date) == (JAN_4, JUN_30)
     page = html(client.get(f"/team/members/{member_id}"))
-    assert "First working day 2027-01-04 · last working day 2027-06-30" in page
+    assert "First working day 4 January 2027 · last working day 30 June 2027" in page
     edit = html(client.get(f"/team/members/{member_id}/edit"))
     assert date_input(edit, "start_date") == "2027-01-04"
     assert date_input(edit, "end_date") == "2027-06-30"
@@ -142,7 +142,7 @@ def test_dates_are_added_shown_edited_and_cleared(client: FlaskClient, db: Sessi
         (
             {"start_date": "2027-06-30", "end_date": "2027-01-04"},
             "end_date",
-            "must be on or after the start date (2027-06-30)",
+            "must be on or after the start date (30 June 2027)",
         ),
     ],
     ids=["no-such-day", "nan", "words", "huge", "end-before-start"],
@@ -172,7 +172,7 @@ def test_a_date_change_that_strands_an_absence_is_refused_naming_it(
     page = html(response)
     assert response.status_code == 400
     assert invalid(page, "end_date")
-    assert "would leave the absence 2027-03-01 to 2027-03-05 (Conference) outside" in page
+    assert "would leave the absence 1 March 2027 to 5 March 2027 (Conference) outside" in page
     assert state(db) == before
 
 
@@ -192,8 +192,8 @@ def test_editors_add_an_absence_and_see_it_listed(client: FlaskClient, db: Sessi
     assert response.status_code == 302
     assert response.headers["Location"] == f"/team/members/{ada.id}#absences"
     page = html(client.get(response.headers["Location"]))
-    assert "Absence 2027-03-01 to 2027-03-05 (Conference) added." in page
-    assert re.search(r"2027-03-01 to 2027-03-05</span>\s*<span[^>]*>· Conference</span>", page)
+    assert "Absence 1 March 2027 to 5 March 2027 (Conference) added." in page
+    assert re.search(r"1 March 2027 to 5 March 2027</span>\s*<span[^>]*>· Conference</span>", page)
     assert state(db)[1] == [(ada.id, date(2027, 3, 1), date(2027, 3, 5), "Conference")]
 
 
@@ -246,7 +246,7 @@ def test_someone_who_left_gets_no_absence_form_and_no_absence(
     service.mark_left(ada.id, session=db)
     db.commit()
     page = html(client.get(token_page))
-    assert "2027-03-01 to 2027-03-05" in page  # kept for history
+    assert "1 March 2027 to 5 March 2027" in page  # kept for history
     assert 'id="absence-form"' not in page
     data = {"csrf_token": token.group(1), "start": "2027-04-01", "end": "2027-04-02"}
     response = client.post(f"/team/members/{ada.id}/absences", data=data)
@@ -265,7 +265,8 @@ def test_deleting_an_absence_takes_the_confirmation_page(
     assert f'action="{link}"' not in page  # no one-click delete on the member page
     confirm = html(client.get(link))
     assert (
-        "Delete the absence of Ada Lovelace from 2027-03-01 to 2027-03-05 (Conference)?" in confirm
+        "Delete the absence of Ada Lovelace from 1 March 2027 to 5 March 2027 (Conference)?"
+        in confirm
     )
     assert "The forecast will count Ada as working on those days again" in confirm
     assert f'href="/team/members/{ada.id}#absences">Cancel</a>' in confirm
@@ -280,7 +281,7 @@ def test_deleting_an_absence_takes_the_confirmation_page(
     response = post_form(client, link, {"confirm": "yes"})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/team/members/{ada.id}#absences"
-    assert "Absence 2027-03-01 to 2027-03-05 (Conference) deleted." in html(
+    assert "Absence 1 March 2027 to 5 March 2027 (Conference) deleted." in html(
         client.get(f"/team/members/{ada.id}")
     )
     assert absence_count(db) == 0
@@ -305,7 +306,7 @@ def test_leadership_reads_absences_but_may_not_change_them(
 ):
     as_role("leadership")
     page = html(client.get(f"/team/members/{ada.id}"))
-    assert "2027-03-01 to 2027-03-05" in page and "Conference" in page
+    assert "1 March 2027 to 5 March 2027" in page and "Conference" in page
     assert 'id="absence-form"' not in page and "/delete" not in page
     link = f"/team/absences/{conference.id}/delete"
     assert client.get(link).status_code == 403

@@ -57,7 +57,7 @@ def test_member_dates_must_be_in_order():
     assert absences.date_problems(JAN_4, JAN_4) == {}  # a one-day stay is a stay
     assert absences.date_problems(None, JAN_4) == {} and absences.date_problems(JAN_4, None) == {}
     assert absences.date_problems(JUN_30, JAN_4) == {
-        "end_date": ["must be on or after the start date (2027-06-30)"]
+        "end_date": ["must be on or after the start date (30 June 2027)"]
     }
 
 
@@ -65,12 +65,12 @@ def test_an_absence_is_in_order_and_within_the_members_time():
     assert absences.absence_problems(MAR_1, MAR_5, JAN_4, JUN_30) == {}
     assert absences.absence_problems(JAN_4, JUN_30, JAN_4, JUN_30) == {}  # both ends included
     assert absences.absence_problems(MAR_5, MAR_1, None, None) == {
-        "end": ["must be on or after the first day away (2027-03-05)"]
+        "end": ["must be on or after the first day away (5 March 2027)"]
     }
     early = absences.absence_problems(date(2027, 1, 1), MAR_5, JAN_4, None)
-    assert early == {"start": ["must be on or after their start date (2027-01-04)"]}
+    assert early == {"start": ["must be on or after their start date (4 January 2027)"]}
     late = absences.absence_problems(MAR_1, date(2027, 7, 1), None, JUN_30)
-    assert late == {"end": ["must be on or before their end date (2027-06-30)"]}
+    assert late == {"end": ["must be on or before their end date (30 June 2027)"]}
 
 
 def test_dates_that_strand_an_absence_name_it_on_the_date_that_does():
@@ -78,7 +78,7 @@ def test_dates_that_strand_an_absence_name_it_on_the_date_that_does():
     assert absences.stranded(JAN_4, JUN_30, [conference]) == {}
     problems = absences.stranded(date(2027, 3, 2), date(2027, 3, 4), [conference])
     assert set(problems) == {"start_date", "end_date"}
-    assert "absence 2027-03-01 to 2027-03-05 (Conference)" in problems["start_date"][0]
+    assert "absence 1 March 2027 to 5 March 2027 (Conference)" in problems["start_date"][0]
     assert "outside their time on the team" in problems["end_date"][0]
 
 
@@ -101,7 +101,7 @@ def test_dates_are_stored_published_and_cleared(db: Session):
 
 def test_an_end_before_the_start_is_refused_and_nothing_is_written(db: Session):
     error = refusal(lambda: new(db, start_date=JUN_30, end_date=JAN_4))
-    assert error.fields == {"end_date": ["must be on or after the start date (2027-06-30)"]}
+    assert error.fields == {"end_date": ["must be on or after the start date (30 June 2027)"]}
     assert count(db, Member) == 0
     made = new(db, start_date=JAN_4)
     error = refusal(
@@ -124,7 +124,7 @@ def test_a_date_change_that_strands_an_absence_is_refused_naming_it(db: Session)
     ):
         error = refusal(lambda change=change: service.update_member(made.id, change, session=db))
         assert field in error.fields, error.fields
-        assert "2027-03-01 to 2027-03-05 (Conference)" in error.fields[field][0]
+        assert "1 March 2027 to 5 March 2027 (Conference)" in error.fields[field][0]
         assert error.message == "An absence would fall outside their time on the team."
         db.rollback()
         stored = service.get_member_row(made.id, session=db)

@@ -85,11 +85,11 @@ BAD_DATES = [
     ({"end_date": 20270104}, "end_date", "Input should be a valid date"),
     ({"end_date": True}, "end_date", "Input should be a valid date"),
     ({"end_date": ["2027-01-04"]}, "end_date", "Input should be a valid date"),
-    ({"end_date": "2026-12-31"}, "end_date", "must be on or after the start date (2027-01-04)"),
+    ({"end_date": "2026-12-31"}, "end_date", "must be on or after the start date (4 January 2027)"),
     (
         {"start_date": "2027-08-01", "end_date": "2027-07-01"},
         "end_date",
-        "must be on or after the start date (2027-08-01)",
+        "must be on or after the start date (1 August 2027)",
     ),
 ]
 
@@ -125,7 +125,7 @@ def test_dates_that_strand_an_absence_are_refused_naming_it(api, ada, conference
         assert response.status_code == 422, response.get_json()
         error = response.get_json()["error"]
         assert error["message"] == "An absence would fall outside their time on the team."
-        assert "the absence 2027-03-01 to 2027-03-05 (Conference)" in error["fields"][field][0]
+        assert "the absence 1 March 2027 to 5 March 2027 (Conference)" in error["fields"][field][0]
         assert stored(db, ada.id) == before
 
 

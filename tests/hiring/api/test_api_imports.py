@@ -189,9 +189,9 @@ def test_member_dates_are_imported_and_bad_ones_are_named_by_line_and_column(api
     assert response.status_code == 422
     rows = response.get_json()["error"]["rows"]
     assert rows == {
-        "2": ["end_date: must be on or after the start date (2027-07-01)"],
+        "2": ["end_date: must be on or after the start date (1 July 2027)"],
         "3": ["start_date: must be a date like 2027-01-04"],
-        "4": ["end_date: must be on or after the start date (2027-01-04)"],
+        "4": ["end_date: must be on or after the start date (4 January 2027)"],
     }
     # Without an end_date column the stored end date stays, and the new start must fit it.
     response = _post(
@@ -199,7 +199,7 @@ def test_member_dates_are_imported_and_bad_ones_are_named_by_line_and_column(api
     )
     assert response.status_code == 422
     assert response.get_json()["error"]["rows"] == {
-        "2": ["end_date: must be on or after the start date (2027-07-01)"]
+        "2": ["end_date: must be on or after the start date (1 July 2027)"]
     }
     assert count(Member) == 2
     assert client.get(f"{API}/members").get_json()["items"] == members
