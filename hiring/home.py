@@ -172,7 +172,7 @@ def manager_home(viewer: Viewer, *, session: Session) -> ManagerHome:
     # Only someone who reads an opening's cards off its panel may rank it; those who sit on
     # its panel as well are then asked (`sight`) opening by opening, for the few shown.
     readable = [o for o in rows if reads_off_panel(o, viewer)]
-    chosen = []
+    chosen: list[tuple[Opening, Sight]] = []
     looked = 0
     for opening in readable:
         if len(chosen) == HOME_OPENINGS:
