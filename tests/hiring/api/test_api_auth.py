@@ -30,6 +30,9 @@ ADMIN = frozenset({"admin"})
 CONTRACT = [
     ("GET", "/areas", ANY),
     ("GET", "/settings", ANY),
+    # Each user's own email settings: every role, and only the caller's own.
+    ("GET", "/profile/email", ANY),
+    ("PATCH", "/profile/email", ANY),
     ("PATCH", "/settings", frozenset({"admin"})),
     ("GET", "/coverage", READ),
     ("GET", "/coverage/key-people", READ),
