@@ -535,7 +535,7 @@ def test_history_pages(client: FlaskClient, db: Session, as_role, make_member) -
     page = html(client.get("/team/history"))
     assert "basic → strong" in page and user.email in page
     assert "none → strong" in page  # Bob's data, by the test actor
-    rows = re.findall(r"<tr><td class=\"text-nowrap\"", page)
+    rows = re.findall(r"<tr><td data-value=\"", page)
     assert len(rows) == 3
     own = html(client.get(f"/team/members/{ada.id}"))
     assert "basic → strong" in own and user.email in own
