@@ -235,28 +235,22 @@ def _set_levels(
     assert member.id is not None
     empty: tuple[Ratings, Ratings] = (defaultdict(dict), defaultdict(dict))
     current_levels, current_skills = empty if new else _ratings([member.id], session)
-    for key, old, level in level_changes(levels, current_levels[member.id], levels):
-        _store(MemberLevel, "area_id", area_ids[key], member.id, old, level, session)
-        session.add(
-            RatingChange(
-                member_id=member.id,
-                area_id=area_ids[key],
-                old_level=old,
-                new_level=level,
-                changed_by=actor,
+    for table, column, ids, given, current in (
+        (MemberLevel, "area_id", area_ids, levels, current_levels[member.id]),
+        (MemberSkill, "skill_id", skill_ids, skills, current_skills[member.id]),
+    ):
+        for key, old, level in level_changes(given, current, given):
+            _store(table, column, ids[key], member.id, old, level, session)
+            session.add(
+                RatingChange(
+                    member_id=member.id,
+                    area_id=ids[key] if column == "area_id" else None,
+                    skill_id=ids[key] if column == "skill_id" else None,
+                    old_level=old,
+                    new_level=level,
+                    changed_by=actor,
+                )
             )
-        )
-    for key, old, level in level_changes(skills, current_skills[member.id], skills):
-        _store(MemberSkill, "skill_id", skill_ids[key], member.id, old, level, session)
-        session.add(
-            RatingChange(
-                member_id=member.id,
-                skill_id=skill_ids[key],
-                old_level=old,
-                new_level=level,
-                changed_by=actor,
-            )
-        )
 
 
 def _store(
