@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from flask import flash, redirect, url_for
 from flask_login import current_user
@@ -23,6 +23,9 @@ from hiring.import_records import Outcome as ImportOutcome
 from hiring.import_records import audited, import_counts
 from team.errors import Conflict
 from team.imports import uploads
+
+if TYPE_CHECKING:  # the form is built there; only its type is named here
+    from hiring.pages.tracker_imports import MappingForm
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,11 @@ class PreviewAgain(Protocol):
     """The preview of an upload, shown again (after a refusal, with `status`)."""
 
     def __call__(
-        self, kind: Kind, upload: uploads.Upload, status: int | None = None, submitted: Any = None
+        self,
+        kind: Kind,
+        upload: uploads.Upload,
+        status: int | None = None,
+        submitted: MappingForm | None = None,
     ) -> Any: ...
 
 
