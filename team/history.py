@@ -48,6 +48,7 @@ __all__ = [
     "forecast_history",
     "record_missing",
     "record_states",
+    "state_rows",
     "time_changed_since",
 ]
 
@@ -162,6 +163,16 @@ def record_states(
     `(id, {field: value})` for each row as it now stands (None: removed), with exactly the
     fields `_state` stores for `kind` (a mismatch is a programming error, caught at once).
     Returns how many were recorded; they are dated now, like the listener's."""
+    rows = state_rows(kind, states)
+    insert_rows(InputChange.__table__, rows, session=session)  # type: ignore[attr-defined]
+    return len(rows)
+
+
+def state_rows(
+    kind: str, states: Iterable[tuple[int, Mapping[str, Any] | None]]
+) -> list[dict[str, Any]]:
+    """The `InputChange` rows `record_states` inserts, for a caller that inserts them itself
+    (`team.bulk.Batch`)."""
     fields = set(next(fields for k, fields in _FIELDS.values() if k == kind))
     if kind == "member":  # as `_state` stores them
         fields = (fields - {"left_at"}) | {"left"}
@@ -174,8 +185,7 @@ def record_states(
             raise ValueError(f"a {kind} state has {sorted(state)}, not {sorted(fields)}")
         values = None if state is None else {k: _iso(v) for k, v in state.items()}
         rows.append({"at": now, "kind": kind, "subject_id": subject, "state": values})
-    insert_rows(InputChange.__table__, rows, session=session)  # type: ignore[attr-defined]
-    return len(rows)
+    return rows
 
 
 # What a member's time on the team rests on (besides their absences): a change to their name

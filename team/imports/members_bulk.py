@@ -13,27 +13,26 @@ imports the same files both ways and compares every table, so that the two canno
 - each area or skill level that differs from the stored one (level 0 is stored as no row),
   with a `RatingChange` (old -> new, by whom) for each, areas first, then skills, in display
   order (the file's column order);
-- a forecast history record (`team.history.record_states`) for each new member and each change
+- a forecast history record (`team.history.state_rows`) for each new member and each change
   to a field the forecast reads, which the history's flush listener would have made.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, update
 from sqlmodel import Session
 
-from team.bulk import insert_rows
-from team.history import record_states
+from team.bulk import Batch
+from team.history import state_rows
 from team.imports.members_stored import StoredMember
 from team.levels import level_changes
-from team.models import Member, MemberLevel, MemberSkill, RatingChange, utcnow
+from team.models import InputChange, Member, MemberLevel, MemberSkill, RatingChange, utcnow
 
 # Members written per round of statements: a 100,000-row file never holds all its level and
 # history rows at once, and a DELETE names at most this many members (bound parameters, far
@@ -49,6 +48,7 @@ _MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
 _LEVELS: Table = MemberLevel.__table__  # type: ignore[attr-defined]
 _SKILLS: Table = MemberSkill.__table__  # type: ignore[attr-defined]
 _RATINGS: Table = RatingChange.__table__  # type: ignore[attr-defined]
+_CHANGES: Table = InputChange.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -74,12 +74,58 @@ def write_members(rows: Iterable[MemberWrite], vocabulary: Vocabulary, *, sessio
     A row the database refuses (an email someone took after the file was checked) raises
     SQLAlchemy's IntegrityError (`team.bulk` turns the driver's own into it).
     """
-    now = utcnow()
-    written = 0
-    for chunk in _chunks(rows):
-        _write_chunk(chunk, vocabulary, now, session)
-        written += len(chunk)
-    return written
+    writer = MembersWriter(vocabulary, session=session)
+    try:
+        for row in rows:
+            writer.add(row)
+    except BaseException:
+        writer.abandon()
+        raise
+    return writer.finish()
+
+
+class MembersWriter:
+    """Rows written as they come, a chunk at a time, through one `team.bulk.Batch`: an import
+    hands each row over as soon as it is checked, so that on PostgreSQL the server stores the
+    file's first chunks while the rest is still being checked.
+
+    The caller ends it with `finish` (then commits) or `abandon` (then rolls back: a later row
+    was refused, so nothing of the file may stay).
+    """
+
+    def __init__(self, vocabulary: Vocabulary, *, session: Session) -> None:
+        self.vocabulary = vocabulary
+        self.now = utcnow()
+        self.batch = Batch(session)
+        self.chunk: list[MemberWrite] = []
+        self.written = 0
+
+    def add(self, row: MemberWrite) -> None:
+        self.chunk.append(row)
+        if len(self.chunk) >= CHUNK:
+            self._flush()
+
+    def finish(self) -> int:
+        """Write what is left and wait for the database; returns how many rows were written.
+        Raises SQLAlchemy's IntegrityError if the database refused one."""
+        try:
+            self._flush()
+        except BaseException:
+            self.batch.abandon()
+            raise
+        self.batch.finish()
+        return self.written
+
+    def abandon(self) -> None:
+        """Write nothing more; wait for what is under way (the caller rolls back)."""
+        self.chunk = []
+        self.batch.abandon()
+
+    def _flush(self) -> None:
+        if self.chunk:
+            _write_chunk(self.chunk, self.vocabulary, self.now, self.batch)
+            self.written += len(self.chunk)
+            self.chunk = []
 
 
 def new_member(summary: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -114,11 +160,11 @@ class _Round:
 
 
 def _write_chunk(
-    chunk: Sequence[MemberWrite], vocabulary: Vocabulary, now: datetime, session: Session
+    chunk: Sequence[MemberWrite], vocabulary: Vocabulary, now: datetime, batch: Batch
 ) -> None:
     """Insert the chunk's new members, update its changed ones, then levels and history."""
     new_rows = [new_member(row.summary, now) for row in chunk if row.current is None]
-    new_ids = iter(insert_rows(_MEMBERS, new_rows, session=session, ids=True))
+    new_ids = iter(batch.insert(_MEMBERS, new_rows, ids=True))
     updates: list[dict[str, Any]] = []
     work = _Round(vocabulary.actor, now)
     for row in chunk:  # in file order, so that the history's ids follow the file
@@ -132,12 +178,12 @@ def _write_chunk(
             if any(summary[name] != getattr(current, name) for name in TRACKED):
                 work.states.append((member_id, member_state(summary, left=not current.active)))
         _ratings(work, member_id, row, vocabulary)
-    _update_members(updates, now, session)
+    _update_members(updates, now, batch)
     for table, column in ((_LEVELS, "area_id"), (_SKILLS, "skill_id")):
-        _delete_levels(table, column, work.gone[column], session)
-        insert_rows(table, work.new[column], session=session)
-    insert_rows(_RATINGS, work.history, session=session)
-    record_states("member", work.states, session=session)
+        _delete_levels(table, column, work.gone[column], batch)
+        batch.insert(table, work.new[column])
+    batch.insert(_RATINGS, work.history)
+    batch.insert(_CHANGES, state_rows("member", work.states))
 
 
 def _ratings(work: _Round, member_id: int, row: MemberWrite, vocabulary: Vocabulary) -> None:
@@ -168,7 +214,7 @@ def _ratings(work: _Round, member_id: int, row: MemberWrite, vocabulary: Vocabul
             )
 
 
-def _update_members(rows: Sequence[Mapping[str, Any]], now: datetime, session: Session) -> None:
+def _update_members(rows: Sequence[Mapping[str, Any]], now: datetime, batch: Batch) -> None:
     """One executemany UPDATE of the changed members' fields, `updated_at` and version + 1
     (counted by the database, so that an edit committed meanwhile is not undone)."""
     if not rows:
@@ -176,22 +222,16 @@ def _update_members(rows: Sequence[Mapping[str, Any]], now: datetime, session: S
     values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in FIELDS}
     values |= {"updated_at": now, "version": _MEMBERS.c.version + 1}
     query = update(_MEMBERS).where(_MEMBERS.c.id == bindparam("member_id")).values(values)
-    session.connection().execute(query, list(rows))
+    batch.execute(query, list(rows))
 
 
 def _delete_levels(
-    table: Table, column: str, gone: Mapping[int, Sequence[int]], session: Session
+    table: Table, column: str, gone: Mapping[int, Sequence[int]], batch: Batch
 ) -> None:
     """Delete stored levels: for each area or skill, one DELETE of the chunk's members whose
     level there goes (found by the primary key; pairs in one IN list made PostgreSQL scan the
     whole table for each statement)."""
     for target, members in gone.items():
-        session.connection().execute(
+        batch.execute(
             delete(table).where(table.c[column] == target, table.c.member_id.in_(members))
         )
-
-
-def _chunks(rows: Iterable[MemberWrite]) -> Iterator[list[MemberWrite]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, CHUNK)):
-        yield chunk

@@ -9,12 +9,16 @@ stored values, on whichever database the suite runs against.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import text, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from team.bulk import Batch
 from team.imports.bulk import ItemRow, insert_items, update_items
-from team.models import Area, InputChange, Skill, WorkItem, WorkItemSkill
+from team.models import Area, InputChange, Member, Skill, WorkItem, WorkItemSkill
 from team.schemas import WorkItemCreate, WorkItemUpdate
 from team.work import add_work_item, update_work_item
 
@@ -128,3 +132,66 @@ def test_a_bulk_update_stores_what_an_edit_stores(db):
     # Each has its record as added and as changed, the last one alike.
     assert len(_history(db, first)) == len(_history(db, second)) == 2
     assert _history(db, first)[-1] == _history(db, second)[-1]
+
+
+def _member(n: int) -> dict:
+    stamp = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    return {
+        "name": f"Person {n}",
+        "email": f"batch{n}@example.com",
+        "title": "",
+        "fte": 1.0,
+        "start_date": None,
+        "end_date": None,
+        "left_at": None,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "version": 1,
+    }
+
+
+def _emails(db) -> dict[int, str]:
+    return dict(db.exec(select(Member.id, Member.email)).all())
+
+
+def test_a_batch_runs_its_statements_in_order_and_its_ids_are_the_rows_ids(db):
+    """On PostgreSQL a batch's statements run on a thread of their own, and the ids it hands
+    out come from blocks reserved ahead: each must be the id its row was stored with, and a
+    statement must see the rows given before it (on SQLite, the same, at once)."""
+    members = Member.__table__  # type: ignore[attr-defined]
+    with Batch(db) as batch:
+        first = batch.insert(members, [_member(n) for n in range(3)], ids=True)
+        second = batch.insert(members, [_member(n) for n in range(3, 1503)], ids=True)
+        batch.execute(
+            update(members).where(members.c.id == second[-1]).values(title="the last of them")
+        )
+    db.commit()
+    stored = _emails(db)
+    assert [stored[i] for i in first + second] == [f"batch{n}@example.com" for n in range(1503)]
+    assert db.get(Member, second[-1]).title == "the last of them"
+
+
+def test_a_refused_statement_stops_the_batch_and_finish_raises_it(db):
+    members = Member.__table__  # type: ignore[attr-defined]
+    before = _emails(db)
+    batch = Batch(db)
+    batch.insert(members, [_member(1)])
+    with pytest.raises(IntegrityError):  # at once on SQLite; at `finish` on PostgreSQL
+        batch.insert(members, [_member(2), _member(1)])  # the same email twice: refused
+        batch.insert(members, [_member(3)])  # raises the refusal, or is never run
+        batch.finish()
+    batch.abandon()  # closed: safe to call after `finish`
+    db.rollback()
+    assert _emails(db) == before
+
+
+def test_an_abandoned_batch_raises_nothing_and_its_rows_roll_back(db):
+    members = Member.__table__  # type: ignore[attr-defined]
+    before = _emails(db)
+    batch = Batch(db)
+    batch.insert(members, [_member(n) for n in range(10)], ids=True)
+    batch.abandon()
+    db.rollback()
+    assert _emails(db) == before
+    with pytest.raises(RuntimeError, match="closed"):
+        batch.insert(members, [_member(11)])

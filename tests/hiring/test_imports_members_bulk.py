@@ -332,6 +332,26 @@ def test_a_file_with_a_bad_row_writes_nothing(db, team):
     assert counts(db) == before
 
 
+def test_bad_rows_after_written_chunks_roll_all_back_and_are_all_listed(db, team, monkeypatch):
+    """On PostgreSQL rows are written as they are checked: the chunks written before the first
+    bad row are rolled back, and the checking goes on, so that every bad row is listed (on
+    SQLite, checked whole first, the answer is the same)."""
+    monkeypatch.setattr(members_bulk, "CHUNK", 2)
+    before = counts(db)
+    rows = [f"New {n},new{n}@example.com,2" for n in range(7)]
+    rows.insert(5, "Bad,not-an-email,1")
+    rows.append("Worse,worse@example.com,9")
+    text = "name,email,research\n" + "\n".join(rows) + "\n"
+    result = import_members(text, session=db, actor=ACTOR, apply=True)
+    assert not result.ok and (result.created, result.updated) == (0, 0)
+    assert list(result.errors) == [7, 10]
+    assert counts(db) == before
+    # and the session goes on as before: the same file without its bad rows imports
+    good = "name,email,research\n" + "\n".join(r for r in rows if r.startswith("New")) + "\n"
+    assert import_members(good, session=db, actor=ACTOR, apply=True).created == 7
+    assert counts(db)["Member"] == before["Member"] + 7
+
+
 def test_a_refused_write_rolls_back_every_chunk_and_is_a_conflict(db, team, monkeypatch):
     """Someone adds a member with one of the file's new emails after the file was checked:
     the database refuses the duplicate, and nothing of the file stays, not even the members
