@@ -61,9 +61,9 @@ class OpeningHome:
     ranked: int  # how many candidates the ranking holds (the pages' statuses)
     top: RankedCandidate | None
     top_status: str  # the top candidate's pipeline status ("" without one)
-    # How much sooner the work lands with the top candidate: the difference of the two shown
-    # forecasts (without them, with them), as the ranking page shows it; None when it never
-    # lands without them or with them.
+    # How much sooner the work lands with the top candidate: `RankedCandidate.saved_shown`, the
+    # difference of the two shown forecasts (without them, with them) that the ranking, opening
+    # and candidate pages show; None when it never lands without them or with them.
     sooner: Duration | None
     never_without: bool  # the team alone never finishes (the top makes it finishable or not)
     too_close: bool  # the second row is too close to call against the top
@@ -215,7 +215,8 @@ def _opening_home(
     )
     entries = result.ranking.entries
     top = entries[0] if entries else None
-    sooner = None if top is None else difference(result.without(top.id), top.forecast_weeks)
+    # The saving as the ranking, opening and candidate pages show it (one computation).
+    sooner = None if top is None else top.saved_shown
     missing: Counter[str] = Counter()
     for assessment in result.assessments.values():
         if assessment.candidate.status in OWED_STATUSES:

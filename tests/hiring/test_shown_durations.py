@@ -4,8 +4,11 @@ Issue 15: "save 0.2 weeks: 3.6 -> 3.3" read as a mistake. Each page that shows d
 rendered for a generated team (members with random levels, FTE and start dates, random open
 work, candidates with random cards) and read back as a person reads it, in words: every shown
 difference must equal the difference of the shown ends (5 working days to a week), and no
-length under 2 weeks may be written in weeks. The pages are parsed, not the code's numbers
-re-derived, so a template that rounds the other way round fails here.
+length under 2 weeks may be written in weeks. A candidate's saving, rank and finish date must
+also read the same wherever they are shown: the hiring manager's home ("Hire X: the work lands
+4 days sooner, about ..."), the ranking, the opening's candidate list and the candidate's own
+page. The pages are parsed, not the code's numbers re-derived, so a template that rounds the
+other way round, or words a saving its own way, fails here.
 """
 
 from __future__ import annotations
@@ -260,6 +263,110 @@ def check_compare(html: str) -> None:
             gap_is(found.group(2), team.group(1), found.group(1), words)
 
 
+def signed(words: str) -> Decimal | None:
+    """A saving as a page words it, in weeks, sooner positive: "4 days" or "4 days sooner",
+    "would delay the work by 2 days" or "2 days later", "no sooner"; None for "–" (it never
+    lands without them, or with them)."""
+    words = words.strip()
+    if words == "–":
+        return None
+    if words == "no sooner":
+        return Decimal(0)
+    found = re.fullmatch(rf"(would delay the work by )?({LENGTH})(?: (sooner|later))?", words)
+    assert found, words
+    delay, length, way = found.groups()
+    return -weeks_of(length) if delay or way == "later" else weeks_of(length)
+
+
+def ranking_rows(html: str) -> dict[int, tuple[int, str, str]]:
+    """Each ranked candidate's rank, "Work lands with them" date and "Would save" words, by id."""
+    table = html.split('id="ranking"')[1]  # its explanations hold tables of their own
+    rows = {}
+    for cell in re.finditer(r'data-label="Would save">', table):
+        row = table[table.rindex('<tr class="', 0, cell.start()) : cell.end() + 2000]
+        found = re.search(r'href="/candidates/(\d+)"', row)
+        rank = re.search(r"(\d+)</td>", row)
+        lands = re.search(r'data-label="Work lands with them">([^<]*)<', row)
+        gap = re.search(r'data-label="Would save">(.*?)(?:<svg|<div|</td>)', row, re.S)
+        assert found and rank and lands and gap, row[-600:]
+        rows[int(found.group(1))] = (int(rank.group(1)), lands.group(1), visible(gap.group(1)))
+    return rows
+
+
+def check_opening(html: str, rows: dict[int, tuple[int, str, str]]) -> None:
+    """The opening's candidates, listed by rank: each one's rank and "Would save" read as on the
+    ranking page."""
+    table = html.split('id="candidates"')[1].split("</table>")[0]
+    seen = set()
+    for row in table.split("<tr>")[2:]:
+        found = re.search(r'href="/candidates/(\d+)"', row)
+        rank = re.search(r"(\d+)</td>", row)
+        gap = re.search(r'data-label="Would save"[^>]*>(.*?)</td>', row, re.S)
+        assert found and rank and gap, row
+        ranked, _lands, words = rows[int(found.group(1))]
+        assert int(rank.group(1)) == ranked, row
+        assert signed(visible(gap.group(1))) == signed(words), (visible(gap.group(1)), words)
+        seen.add(int(found.group(1)))
+    assert seen == set(rows)
+
+
+def check_candidate(html: str, row: tuple[int, str, str], total: int) -> None:
+    """A candidate's standing: their rank, saving and finish date as the ranking page says."""
+    ranked, lands, words = row
+    standing = visible(html.split('id="standing"')[1].split("</section>")[0])
+    assert f"Ranked {ranked} of {total} " in standing, standing
+    if signed(words) is None:
+        assert "no number of weeks saved can be given" in standing, standing
+        return
+    found = re.search(
+        rf"\. Would (save|delay the work by) ({LENGTH})(?: \(.*?\))?, starting ", standing
+    )
+    assert found, standing
+    way, length = found.groups()
+    said = weeks_of(length) if way == "save" else -weeks_of(length)
+    assert said == signed(words), (standing, words)
+    if re.match(r"\d", lands):
+        assert f"the work would land about {lands}." in standing, (standing, lands)
+
+
+def check_home(
+    html: str, opening_id: int, rows: dict[int, tuple[int, str, str]], coverage: str
+) -> None:
+    """The manager's home: the opening's top is the ranking's first, with its saving and finish
+    date as the ranking says them; the weakest area as the coverage report words it."""
+    card = html.split(f'id="opening-{opening_id}"')[1].split("</article>")[0]
+    pick = re.search(r'class="top-pick[^"]*">(.*?)</p>', card, re.S)
+    assert pick, card
+    said = visible(pick.group(1))
+    top = re.search(r'href="/candidates/(\d+)"', pick.group(1))
+    assert top, said
+    ranked, lands, words = rows[int(top.group(1))]
+    assert ranked == 1, (said, rows)
+    found = re.search(
+        rf": the work lands ({LENGTH} (?:sooner|later)|no sooner)(?:, about ([^.]+))?\.$", said
+    )
+    if said.startswith("Hire ") or "):" in said:
+        if found:
+            assert signed(found.group(1)) == signed(words), (said, words)
+            assert found.group(2) == (lands if re.match(r"\d", lands) else None), (said, lands)
+        elif "without them it cannot" in said:
+            assert signed(words) is None, (said, words)
+            assert said.endswith(f"about {lands}; without them it cannot."), (said, lands)
+        else:
+            assert "even with them the work cannot be finished" in said, said
+            assert lands == "cannot be finished", (said, lands)
+    else:
+        assert said.startswith("Nobody passes the rubric yet."), said
+    weakest = re.search(r'id="home-weakest">(.*?)<a ', html, re.S)
+    assert weakest, html[-2000:]
+    words_there = re.search(r'id="weakest-why">(.*?)</div>', coverage, re.S)
+    home_words = visible(weakest.group(1))
+    if words_there:
+        assert home_words == visible(words_there.group(1)), (home_words, words_there.group(1))
+    else:
+        assert home_words.startswith("None: there is no open work"), home_words
+
+
 @settings(
     max_examples=5,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # shrinking a page test takes minutes
@@ -285,11 +392,15 @@ def test_every_shown_difference_is_the_difference_of_the_shown_ends(
             "compare": f"/openings/{opening_id}/compare?c={ids[0]}&c={ids[1]}",
             "key people": "/reports/key-people",
             "history": "/reports/history",
+            "home": "/home",
+            "opening": f"/openings/{opening_id}",
+            **{f"candidate {k}": f"/candidates/{k}" for k in ids},
         }
         lengths = 0
+        read_back: dict[str, str] = {}
         for name, url in pages.items():
             html = read(client, url)
-            main = html.split('id="main"')[1]
+            main = read_back[name] = html.split('id="main"')[1]
             lengths += check_lengths(visible(main), name)
             if "coverage" in name:
                 check_coverage(main, visible(main))
@@ -298,3 +409,10 @@ def test_every_shown_difference_is_the_difference_of_the_shown_ends(
             elif name == "compare":
                 check_compare(main)
         assert lengths > 0  # the pages did show lengths of time, so the rule was checked
+        # The same candidate's saving reads the same wherever it is shown.
+        rows = ranking_rows(read_back["ranking"])
+        assert set(rows) == set(ids)
+        check_home(read_back["home"], opening_id, rows, read_back["plain coverage"])
+        check_opening(read_back["opening"], rows)
+        for k in ids:
+            check_candidate(read_back[f"candidate {k}"], rows[k], len(ids))
