@@ -58,18 +58,24 @@ def _database_url(instance: Path) -> str:
 def _mail_settings() -> dict[str, object]:
     """The SMTP server mail goes through (README, "Email"); no MAIL_SERVER: mail is logged.
 
-    MAIL_USE_TLS asks for STARTTLS on the connection (port 587 usually). PUBLIC_URL is the
-    service's address as its users reach it, for the links in mails.
+    MAIL_USE_TLS asks for STARTTLS on the connection (port 587 usually); MAIL_CA_FILE, a PEM
+    file, is then the only CA the server's certificate is checked against (a private CA).
+    PUBLIC_URL is the service's address as its users reach it, for the links in mails.
     """
     port = os.environ.get("MAIL_PORT", "") or "25"
     if not port.isdigit():
         raise ValueError(f"MAIL_PORT must be a port number, not {port!r}")
+    ca_file = os.environ.get("MAIL_CA_FILE", "")
+    if ca_file and not Path(ca_file).is_file():
+        # Said at start-up, not in the log of the first mail that fails.
+        raise ValueError(f"MAIL_CA_FILE names no file: {ca_file!r}")
     return {
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(port),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "false").lower() in ("1", "true", "yes"),
+        "MAIL_CA_FILE": ca_file,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "") or "hiring@localhost",
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
     }
@@ -87,6 +93,7 @@ class Config:
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
     MAIL_USE_TLS = False
+    MAIL_CA_FILE = ""
     MAIL_FROM = "hiring@localhost"
     PUBLIC_URL = ""
     # Seconds to wait for the mail server: a page that saved a change waits this long at most.

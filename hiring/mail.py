@@ -10,6 +10,11 @@ Mail goes out after the change is committed, so a mail server that is down or re
 message cannot undo a saved change, nor turn its page into an error: the failure is logged
 (logger "hiring.mail") and the change stands. Without MAIL_SERVER, every mail is written whole
 to that logger, so a developer sees what would have been sent.
+
+With MAIL_USE_TLS the connection is upgraded by STARTTLS before the login, and the server's
+certificate is verified, its name included, against the system's CAs or, when MAIL_CA_FILE is
+set, only against the CA(s) in that file (a company's own CA). A server that does not offer
+STARTTLS, or whose certificate does not verify, gets nothing: not the login, not a mail.
 """
 
 from __future__ import annotations
@@ -40,6 +45,11 @@ SUBJECTS = {
 
 class MailError(Exception):
     """A mail that cannot be made (no base URL for its links)."""
+
+
+class MailServerError(smtplib.SMTPException):
+    """The mail server could not be used at all, said in words an operator acts on (which
+    setting to check), rather than smtplib's bare reply."""
 
 
 def base_url() -> str:
@@ -90,15 +100,41 @@ def readable(message: EmailMessage) -> str:
     return "\n".join(lines)
 
 
+def tls_context(config: dict[str, Any]) -> ssl.SSLContext:
+    """How STARTTLS checks the server: its certificate and name, against the system's CAs, or
+    only those in MAIL_CA_FILE when set (a private CA the system does not know)."""
+    return ssl.create_default_context(cafile=config.get("MAIL_CA_FILE") or None)
+
+
 def _connect(config: dict[str, Any]) -> smtplib.SMTP:
+    """A connection ready to send: STARTTLS first when MAIL_USE_TLS (so the login never goes
+    in the clear), then the login; each failure is a MailServerError naming its setting."""
     smtp = smtplib.SMTP(
         config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=config["MAIL_TIMEOUT"]
     )
     try:
         if config.get("MAIL_USE_TLS"):
-            smtp.starttls(context=ssl.create_default_context())
+            try:
+                smtp.starttls(context=tls_context(config))
+            except smtplib.SMTPNotSupportedError as error:
+                raise MailServerError(
+                    "the server does not offer STARTTLS, which MAIL_USE_TLS requires; "
+                    "nothing was sent, not even the login"
+                ) from error
+            except ssl.SSLCertVerificationError as error:
+                raise MailServerError(
+                    f"the server's certificate is not trusted ({error.verify_message}); "
+                    "MAIL_CA_FILE names the CA to trust for a private one"
+                ) from error
         if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            try:
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            except smtplib.SMTPAuthenticationError as error:
+                reply = error.smtp_error.decode("utf-8", "replace")
+                raise MailServerError(
+                    f"the server refused the login of {config['MAIL_USERNAME']} "
+                    f"(MAIL_USERNAME, MAIL_PASSWORD): {error.smtp_code} {reply}"
+                ) from error
     except BaseException:
         smtp.close()
         raise
@@ -124,8 +160,13 @@ def send(messages: Sequence[tuple[Notice, EmailMessage]]) -> list[Notice]:
                     log.exception("the mail server refused the mail to %s", notice.to_email)
                     failed.append(notice)
                 sent += 1
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send mail through %s", config["MAIL_SERVER"])
+    except (OSError, smtplib.SMTPException) as error:
+        log.exception(
+            "could not send mail through %s:%s: %s",
+            config["MAIL_SERVER"],
+            config.get("MAIL_PORT") or 25,
+            error,
+        )
         failed.extend(notice for notice, _ in messages[sent:])
     return failed
 

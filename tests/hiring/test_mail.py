@@ -11,13 +11,18 @@ from __future__ import annotations
 import email
 import logging
 import re
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email import policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,12 +40,14 @@ from hiring import create_app, notifications
 from hiring.accounts import service as accounts
 from hiring.accounts.models import User
 from hiring.cli import alembic_config
+from hiring.config import _mail_settings
 from hiring.db import make_engine
 from hiring.openings import interviews, service
 from hiring.openings.models import Opening, PanelSeat, ReminderSent
 from team.models import Settings
 from tests.conftest import PG_URL, TestConfig, _pg_url, post_form
 from tests.hiring.conftest import viewer_of
+from tests.hiring.test_scorecard_pages import submit_through_page
 
 PUBLIC_URL = "https://hiring.example.org/"
 # The test server takes logins over plain SMTP on loopback; aiosmtpd rightly warns of that.
@@ -53,6 +60,7 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.over_tls: list[bool] = []  # per message: did it come over STARTTLS
         self.refuse = False
         self.lock = threading.Lock()
 
@@ -62,6 +70,7 @@ class Inbox:
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.messages.append(message)  # type: ignore[arg-type]
+            self.over_tls.append(session.ssl is not None)
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -80,7 +89,7 @@ def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data
         SMTP_USER.encode(),
         SMTP_PASSWORD.encode(),
     )
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
 
 
 @pytest.fixture
@@ -575,6 +584,276 @@ def test_the_demo_mails_nobody(app, inbox, tmp_path):
         session.commit()
     demo.extensions["engine"].dispose()
     assert len(inbox.to("interviewer@example.com")) == 1
+
+
+# --- STARTTLS, the certificate and the login -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Certificates:
+    """A test CA and the server certificate it signed (PEM files)."""
+
+    ca: Path
+    server_cert: Path
+    server_key: Path
+
+
+def _openssl(folder: Path, *args: str) -> None:
+    subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    """A CA made for this run, and a certificate it signed for the server at 127.0.0.1 (by the
+    openssl command: the `cryptography` package is no dependency of ours)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed")
+    folder = tmp_path_factory.mktemp("mail-tls")
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    _openssl(
+        folder, "req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+        "-subj", "/CN=Hiring test mail CA",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    )  # fmt: skip
+    _openssl(
+        folder, "req", "-new", *key, "-keyout", "server.key", "-out", "server.csr",
+        "-subj", "/CN=127.0.0.1",
+    )  # fmt: skip
+    (folder / "server.ext").write_text(
+        "subjectAltName=IP:127.0.0.1\n"
+        "basicConstraints=critical,CA:FALSE\n"
+        "keyUsage=critical,digitalSignature\n"
+        "extendedKeyUsage=serverAuth\n"
+    )
+    _openssl(
+        folder, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-set_serial", "2", "-days", "2", "-out", "server.pem", "-extfile", "server.ext",
+    )  # fmt: skip
+    return Certificates(folder / "ca.pem", folder / "server.pem", folder / "server.key")
+
+
+@dataclass
+class MailServer:
+    """A running test SMTP server: its port, what it received, and each login tried on it
+    (the login name, and whether it came after STARTTLS)."""
+
+    port: int
+    inbox: Inbox = field(default_factory=Inbox)
+    logins: list[tuple[str, bool]] = field(default_factory=list)
+
+
+@pytest.fixture
+def mail_servers(certificates: Certificates) -> Iterator[Callable[..., MailServer]]:
+    """start(starttls=...) -> a real SMTP server on a loopback port that requires a login.
+
+    With starttls it offers STARTTLS with the test CA's certificate and takes neither a login
+    nor a mail before it (aiosmtpd's require_starttls and auth_require_tls); without, it offers
+    no STARTTLS at all, as a misconfigured server would.
+    """
+    controllers: list[Controller] = []
+
+    def start(*, starttls: bool) -> MailServer:
+        server = MailServer(port=_free_port())
+
+        def authenticate(smtp: Any, session: Any, envelope: Any, mechanism: str, data: Any):
+            if not isinstance(data, LoginPassword):
+                return AuthResult(success=False, handled=False)
+            server.logins.append((data.login.decode(), session.ssl is not None))
+            right = (SMTP_USER.encode(), SMTP_PASSWORD.encode())
+            # handled=False: aiosmtpd itself answers a wrong password with 535.
+            return AuthResult(success=(data.login, data.password) == right, handled=False)
+
+        tls: dict[str, Any] = {"auth_require_tls": False}
+        if starttls:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(certificates.server_cert, certificates.server_key)
+            tls = {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
+        controller = Controller(
+            server.inbox,
+            hostname="127.0.0.1",
+            port=server.port,
+            authenticator=authenticate,
+            auth_required=True,
+            **tls,
+        )
+        controller.start()
+        controllers.append(controller)
+        return server
+
+    try:
+        yield start
+    finally:
+        for controller in controllers:
+            controller.stop()
+
+
+def use(app: Flask, server: MailServer, certificates: Certificates, **config: Any) -> None:
+    """Point the app at `server` as production would: STARTTLS, the login, the test CA."""
+    app.config.update(
+        {
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": server.port,
+            "MAIL_USE_TLS": True,
+            "MAIL_CA_FILE": str(certificates.ca),
+            "MAIL_USERNAME": SMTP_USER,
+            "MAIL_PASSWORD": SMTP_PASSWORD,
+            "MAIL_FROM": "Team gaps <hiring@example.org>",
+            "PUBLIC_URL": PUBLIC_URL,
+        }
+        | config
+    )
+
+
+def mail_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "hiring.mail"]
+
+
+def test_mail_goes_over_starttls_with_the_login_after_the_certificate_is_verified(
+    app, db, mail_servers, certificates, make_user, client_for
+):
+    server = mail_servers(starttls=True)
+    use(app, server, certificates)
+    manager = make_user("hiring_manager")
+    lena = make_user("interviewer", name="Lena Interviewer")
+    assert new_opening_on_page(client_for(manager), "Over TLS", [lena.email]).status_code == 302
+    [mail] = server.inbox.to(lena.email)
+    assert mail["Subject"] == "You are on the interview panel for Over TLS"
+    text, html = parts(mail)
+    assert "Over TLS" in text and "Over TLS" in html
+    assert server.inbox.over_tls == [True]
+    assert server.logins == [(SMTP_USER, True)]  # one login, after STARTTLS
+
+
+def test_the_tls_server_gets_nothing_unless_its_certificate_verifies_and_tls_is_asked(
+    app, db, mail_servers, certificates, make_user, client_for, caplog
+):
+    """The server is the one the test above mails: what fails here is the client's checks
+    (or, without MAIL_USE_TLS, the server refusing a login in the clear)."""
+    server = mail_servers(starttls=True)
+    manager = make_user("hiring_manager")
+    lena = make_user("interviewer")
+    cases = {
+        # The system's CAs do not know the test CA.
+        "not trusted": ({"MAIL_CA_FILE": ""}, "the server's certificate is not trusted"),
+        # Trusted, but the certificate names 127.0.0.1, not localhost.
+        "another name": (
+            {"MAIL_SERVER": "localhost"},
+            "the server's certificate is not trusted (Hostname mismatch",
+        ),
+        # No STARTTLS asked: this server offers no login before it.
+        "in the clear": ({"MAIL_USE_TLS": False}, "SMTP AUTH extension not supported"),
+    }
+    for n, (case, (config, reason)) in enumerate(cases.items()):
+        use(app, server, certificates, **config)
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="hiring.mail"):
+            title = f"Refused {n}"
+            response = new_opening_on_page(client_for(manager), title, [lena.email])
+        assert response.status_code == 302, case
+        db.rollback()  # end the last read's transaction, to see the page's commit
+        assert db.exec(select(Opening.id).where(Opening.title == title)).one(), case
+        [logged] = mail_log(caplog)
+        assert logged.startswith(f"could not send mail through {config.get('MAIL_SERVER', '127')}")
+        assert reason in logged, (case, logged)
+    assert server.logins == [] and server.inbox.messages == []
+
+
+def test_a_server_without_starttls_is_sent_nothing_and_reminders_wait_for_one_with_it(
+    app,
+    db,
+    mail_servers,
+    certificates,
+    make_user,
+    make_opening,
+    make_candidate,
+    interviewed,
+    client_for,
+    caplog,
+):
+    plain = mail_servers(starttls=False)
+    use(app, plain, certificates)
+    manager = make_user("hiring_manager")
+    lena = make_user("interviewer")
+    with caplog.at_level(logging.INFO, logger="hiring.mail"):
+        response = new_opening_on_page(client_for(manager), "No STARTTLS", [lena.email])
+    assert response.status_code == 302
+    assert db.exec(select(Opening.id).where(Opening.title == "No STARTTLS")).one()
+    [logged] = mail_log(caplog)
+    assert logged == (
+        f"could not send mail through 127.0.0.1:{plain.port}: the server does not offer "
+        "STARTTLS, which MAIL_USE_TLS requires; nothing was sent, not even the login"
+    )
+    # The server would have taken the login in the clear: it was never sent.
+    assert plain.logins == [] and plain.inbox.messages == []
+    # A reminder that could not go out is forgotten, and sent once the server offers STARTTLS.
+    opening = make_opening(manager=manager, panel=[lena], title="Reminded")
+    candidate = make_candidate(opening, name="Nadia Rahman")
+    interviewed(lena, candidate, days_ago=2)
+    failed = send_reminders(app)
+    assert failed.exit_code != 0 and "1 reminder(s) could not be sent" in failed.output
+    db.rollback()
+    assert db.exec(select(ReminderSent)).all() == []
+    assert plain.logins == [] and plain.inbox.messages == []
+    secure = mail_servers(starttls=True)
+    use(app, secure, certificates)
+    sent = send_reminders(app)
+    assert sent.exit_code == 0 and "Sent 1 reminder" in sent.output
+    [reminder] = secure.inbox.to(lena.email)
+    assert reminder["Subject"] == "Your scorecard for Nadia Rahman is overdue"
+    assert secure.inbox.over_tls == [True] and secure.logins == [(SMTP_USER, True)]
+
+
+def test_a_wrong_password_is_logged_without_it_and_no_page_fails(
+    app, db, mail_servers, certificates, make_user, make_candidate, client_for, caplog
+):
+    server = mail_servers(starttls=True)
+    use(app, server, certificates, MAIL_PASSWORD="not-the-smtp-password")
+    manager = make_user("hiring_manager")
+    lena = make_user("interviewer")
+    browser = client_for(manager)
+    with caplog.at_level(logging.INFO, logger="hiring.mail"):
+        # Seating a panel on the page (the panel mail) ...
+        assert new_opening_on_page(browser, "Wrong login", [lena.email]).status_code == 302
+        opening_id = db.exec(select(Opening.id).where(Opening.title == "Wrong login")).one()
+        opening = service.get_opening(opening_id, viewer=viewer_of(manager, db), session=db)
+        candidate = make_candidate(opening, name="Yuki Tanaka")
+        db.commit()
+        # ... and the panel's only card submitted on the page (every card in: the manager's).
+        submitted = submit_through_page(client_for(lena), candidate.id)
+    assert submitted.status_code == 302
+    db.rollback()
+    assert refused_logins(mail_log(caplog)) == 2
+    assert "not-the-smtp-password" not in caplog.text
+    # Each attempt was made over TLS, with the configured name; nothing was delivered.
+    assert server.logins and set(server.logins) == {(SMTP_USER, True)}
+    assert server.inbox.messages == []
+    for url in (
+        "/",
+        f"/openings/{opening_id}",
+        f"/openings/{opening_id}/panel",
+        f"/candidates/{candidate.id}",
+    ):
+        assert browser.get(url, follow_redirects=True).status_code == 200, url
+    assert client_for(lena).get(f"/candidates/{candidate.id}/scorecard").status_code == 200
+
+
+def refused_logins(messages: list[str]) -> int:
+    """How many logged failures say the login was refused, with the server's reply."""
+    refused = "the server refused the login of mailer (MAIL_USERNAME, MAIL_PASSWORD): 535"
+    return sum(1 for m in messages if m.startswith("could not send mail") and refused in m)
+
+
+def test_the_ca_file_is_read_from_the_environment_and_must_exist(
+    certificates, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("MAIL_USE_TLS", "true")
+    monkeypatch.setenv("MAIL_CA_FILE", str(certificates.ca))
+    settings = _mail_settings()
+    assert settings["MAIL_USE_TLS"] is True and settings["MAIL_CA_FILE"] == str(certificates.ca)
+    monkeypatch.setenv("MAIL_CA_FILE", str(certificates.ca.parent / "missing.pem"))
+    with pytest.raises(ValueError, match="MAIL_CA_FILE names no file"):
+        _mail_settings()
 
 
 # --- The migration ----------------------------------------------------------------------------
