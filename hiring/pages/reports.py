@@ -15,10 +15,11 @@ from hiring.access import TEAM_READERS, allow
 from hiring.accounts.forms import MultiCheckboxField
 from hiring.db import get_session
 from hiring.forms import AtMost, DecimalField
+from hiring.numbers import duration
 from hiring.pages.forms import LEVEL_CHOICES
 from team.areas import list_areas
 from team.csvio import encode_download, number, write_table
-from team.history import DEFAULT_DAYS, change_days, forecast_history
+from team.history import DEFAULT_DAYS, HistoryPoint, change_days, forecast_history
 from team.models import Area
 from team.plan import Share, plan_shares
 from team.report import (
@@ -30,6 +31,7 @@ from team.report import (
     what_if,
 )
 from team.schemas import MemberPublic
+from team.text import day_text
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -152,8 +154,19 @@ def history():
     db = get_session()
     points = forecast_history(session=db, days=DEFAULT_DAYS)
     return render_template(
-        "reports/history.html", points=list(reversed(points)), total=change_days(session=db)
+        "reports/history.html",
+        points=list(reversed(points)),
+        total=change_days(session=db),
+        lands=lands_text,
     )
+
+
+def lands_text(point: HistoryPoint) -> str:
+    """When the work would land as that day's forecast said, or why it would not: written
+    here once for the history page's table and the coverage report chart's tooltip."""
+    if point.finish_date:
+        return day_text(point.finish_date)
+    return "cannot be finished" if point.forecast_weeks is None else "nothing to do"
 
 
 @bp.route("/key-people")
@@ -171,13 +184,18 @@ def key_people():
 @bp.route("/history.json")
 @allow(*TEAM_READERS)
 def history_json():
-    """The points of the report's history chart (fetched by static/charts.js)."""
+    """The points of the report's history chart (fetched by static/charts.js), with each
+    point's words as the history page writes them (`day_texts`, `lands`, `lengths`), so the
+    tooltip shows what the table does rather than formatting the dates again."""
     points = forecast_history(session=get_session(), days=DEFAULT_DAYS)
     return {
         "days": [p.day.isoformat() for p in points],
         "finish": [p.finish_date.isoformat() if p.finish_date else None for p in points],
         "weeks": [None if p.forecast_weeks is None else round(p.forecast_weeks, 2) for p in points],
         "changes": [list(p.changes) for p in points],
+        "day_texts": [day_text(p.day) for p in points],
+        "lands": [lands_text(p) for p in points],
+        "lengths": [duration(p.forecast_weeks) for p in points],
     }
 
 
