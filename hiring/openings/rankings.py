@@ -70,10 +70,6 @@ class OpeningRanking:
     # The team as the forecast counts it (the compare page adds several candidates to it).
     team: tuple[Person, ...] = ()
 
-    def without(self, candidate_id: int) -> float:
-        """The forecast a candidate's weeks saved are counted from (see `opening_ranking`)."""
-        return self.on_team.get(candidate_id, self.ranking.forecast_weeks)
-
     def too_close(self, candidate_id: int) -> bool:
         """Whether this row is too close to call against the row above it."""
         return candidate_id in self.close_calls
