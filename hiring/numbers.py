@@ -145,3 +145,10 @@ def number(value: float | None, places: int = 1) -> str:
         return "–"
     rounded = round(float(value), places)
     return f"{rounded:g}" if abs(rounded) < 1e15 else str(rounded)
+
+
+def working_days(days: float | None, never: str = "–") -> str:
+    """The Jinja filter for a length counted in working days (a ticket's size for a person):
+    shown by the same rule as one in weeks ("9 days", "2.4 weeks"), so that a page never writes
+    "12 days" where another writes "2.4 weeks"."""
+    return duration(None if days is None else days / DAYS_PER_WEEK, never)

@@ -22,6 +22,7 @@ from hiring.numbers import (
     number,
     saving,
     sooner,
+    working_days,
 )
 from hiring.rubric import VERDICT_NAMES
 from hiring.weakest import weakest_saves, weakest_words
@@ -157,6 +158,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["duration"] = duration
+    app.jinja_env.filters["working_days"] = working_days
     app.jinja_env.filters["person"] = person
     # Also a test, so a template can keep the entries of a menu it may open: select(0, 'may_open').
     app.jinja_env.tests["may_open"] = may_open

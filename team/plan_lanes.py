@@ -1,6 +1,7 @@
 """The plan page's lanes (MODEL.md, "The ticket plan"): the current plan's lanes filtered by area
 and person, one page of them, and each shown ticket sized for whom it is planned for and for one
-or two others ("3 points: 0.6 weeks for Mei Chen, 1.7 for Diego Alvarez").
+or two others ("3 points: 3 days for Mei Chen, 9 days for Diego Alvarez", each length shown by
+the one rule of hiring/numbers.py).
 
 The plan itself comes from `team.plan.current_plan` (kept per process by its inputs); what is
 added here costs only the shown page: a team of 1,000 has 1,000 lanes and 20,000 tickets, and a

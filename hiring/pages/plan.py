@@ -16,6 +16,7 @@ from wtforms.validators import Regexp
 
 from hiring.access import TEAM_EDITORS, TEAM_READERS, allow
 from hiring.db import get_session, write_intent
+from hiring.numbers import duration
 from hiring.pages.gantt import gantt
 from hiring.pages.listing import MAX_OFFSET
 from hiring.web import day
@@ -178,7 +179,7 @@ def _calendar(name: str, rows: tuple[PlanRow, ...], host: str) -> Calendar:
         event.add("summary", f"{r.title} ({points} point{'' if points == '1' else 's'})")
         event.add(
             "description",
-            f"{r.area_name}: about {r.personal_weeks:.1f} full-time weeks for {r.member_name}"
+            f"{r.area_name}: about {duration(r.personal_weeks)} full-time for {r.member_name}"
             + (" (in progress)" if r.status == "in_progress" else ""),
         )
         calendar.add_component(event)

@@ -50,7 +50,7 @@ def test_the_plan_on_a_phone(page, live_server, db, make_user, make_member, make
     assert chart.get_attribute("tabindex") == "0" and chart.get_attribute("aria-label")
     # The chart is wider than the phone: it scrolls inside its box, and the page does not.
     assert chart.evaluate("box => box.scrollWidth > box.clientWidth")
-    size = "3 points: 0.6 weeks for Mei Chen, 1.7 for Diego Alvarez de la Fuente y Montenegro"
+    size = "3 points: 3 days for Mei Chen, 9 days for Diego Alvarez de la Fuente y Montenegro"
     tooltip = page.locator(f'g.bar[data-item="{research.id}"] > title').text_content()
     assert size in (tooltip or "")
     row = page.locator(f"#item-{research.id}")
@@ -73,7 +73,7 @@ def test_the_plan_on_a_phone(page, live_server, db, make_user, make_member, make
 
     page.goto(f"{live_server}/team/members/{mei.id}")
     queue = page.locator("#queue").inner_text()
-    assert "Evaluate the ranking model" in queue and "0.6 weeks for Mei Chen" in queue
+    assert "Evaluate the ranking model" in queue and "3 days for Mei Chen" in queue
     no_sideways_scroll(page)
     shot(page, "plan-member-queue-e2e-390")
     assert page.js_errors == []

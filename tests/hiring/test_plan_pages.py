@@ -73,8 +73,9 @@ def fixed_plan_start(db):
 def mei_and_diego(make_member, make_work_item):
     """Mei is strong in research, Diego in engineering; each is basic in the other's area.
 
-    A 3-point ticket takes a strong person 3 / (5 * 1.00) = 0.6 weeks and a basic one
-    3 / (5 * 0.35) = 1.7 weeks, so the plan gives each of them the ticket of their own area:
+    A 3-point ticket takes a strong person 3 / (5 * 1.00) = 0.6 weeks (3 days) and a basic one
+    3 / (5 * 0.35) = 1.7 weeks (8.6 days, shown as 9), so the plan gives each of them the ticket
+    of their own area:
     both finish after 3 working days, on Wednesday 6 January 2027, which is also the forecast
     (no plan finishes sooner). The research ticket's manual assignee is Diego.
     """
@@ -168,9 +169,9 @@ def test_the_finish_comes_first_then_the_bound_and_the_gap(
     words = text(response)
     assert words.index("about 6 January 2027") < words.index("No plan can finish before")
     assert section(response, "plan-finish") == "about 6 January 2027"
-    assert section(response, "plan-weeks") == "0.6 weeks from the plan start, 4 January 2027."
+    assert section(response, "plan-weeks") == "3 days from the plan start, 4 January 2027."
     assert section(response, "plan-bound") == (
-        "No plan can finish before 0.6 weeks (the forecast, with work divisible between "
+        "No plan can finish before 3 days (the forecast, with work divisible between "
         "people); this plan finishes then: it is the best possible."
     )
 
@@ -179,8 +180,9 @@ def test_a_gap_is_said_in_percent_and_a_proven_best_says_so(
     client: FlaskClient, as_role, make_member, make_work_item
 ):
     """Two strong people and three 5-point tickets: one of them takes two (2 weeks), while
-    the work divided would take 15 / 10 = 1.5 weeks; 2 / 1.5 - 1 = 33.3%, and no plan of whole
-    tickets does better (the small plan is solved exactly)."""
+    the work divided would take 15 / 10 = 1.5 weeks (7.5 working days, shown as 8 days);
+    2 / 1.5 - 1 = 33.3%, and no plan of whole tickets does better (the small plan is solved
+    exactly)."""
     for name in ("Ada", "Bo"):
         make_member(name=name, levels={"research": 3, "engineering": 0, "data": 0})
     for n in range(3):
@@ -189,7 +191,7 @@ def test_a_gap_is_said_in_percent_and_a_proven_best_says_so(
     response = client.get("/plan")
     assert section(response, "plan-weeks") == "2 weeks from the plan start, 4 January 2027."
     assert section(response, "plan-bound") == (
-        "No plan can finish before 1.5 weeks (the forecast, with work divisible between "
+        "No plan can finish before 8 days (the forecast, with work divisible between "
         "people); this one is 33.3% later, and no plan of whole tickets finishes sooner "
         "(proven)."
     )
@@ -205,19 +207,19 @@ def test_each_ticket_shows_its_points_and_its_size_for_two_people(
     assert "Baseline model · ML research" in row
     # Mei has it; Diego is both the quickest other in research and its manual assignee.
     assert (
-        "3 points: 0.6 weeks for Mei Chen, 1.7 for Diego Alvarez (quickest other; assigned by "
+        "3 points: 3 days for Mei Chen, 9 days for Diego Alvarez (quickest other; assigned by "
         "hand)" in row
     )
     assert "assigned by hand to Diego Alvarez" in row
     assert "4 January 2027" in row and "6 January 2027" in row
     other = section(response, f"item-{engineering.id}")
-    assert "3 points: 0.6 weeks for Diego Alvarez, 1.7 for Mei Chen (quickest other)" in other
+    assert "3 points: 3 days for Diego Alvarez, 9 days for Mei Chen (quickest other)" in other
     # The chart draws the same ticket with the same words in its tooltip, and is labelled.
     body = page(response)
     assert re.search(r'<svg class="gantt"[^>]*role="img"[^>]*aria-labelledby="gantt-title', body)
     bar = re.search(rf'<g class="bar [^"]*" data-item="{research.id}"><title>([^<]*)</title>', body)
     assert bar is not None
-    assert "Baseline model (ML research). 3 points: 0.6 weeks for Mei Chen, 1.7 for" in bar[1]
+    assert "Baseline model (ML research). 3 points: 3 days for Mei Chen, 9 days for" in bar[1]
     assert "4 January 2027 to 6 January 2027" in bar[1]
     # A lane per person, named with their FTE, with their calendar file.
     assert section(response, f"lane-name-{mei.id}").startswith("Mei Chen FTE 1 · 1 ticket")
@@ -229,12 +231,13 @@ def test_what_following_the_manual_assignees_would_cost(
     client: FlaskClient, as_role, mei_and_diego
 ):
     """With the research ticket kept with Diego, the engineering one goes to Mei, basic there:
-    each works 1.7 weeks, so the work lands 1.7 - 0.6 = 1.1 weeks later than in the plan."""
+    each works 1.7 weeks (9 days), so the work lands 9 - 3 = 6 days later than in the plan (3
+    days): the difference of the two shown lengths, not 1.1 weeks rounded on its own."""
     as_role("leadership")
     response = client.get("/plan")
     assert section(response, "keeping") == (
         "1 planned ticket has an assignee the plan gives to someone else. Following them "
-        "would make the work land 1.1 weeks later."
+        "would make the work land 6 days later: 9 days from the plan start instead of 3 days."
     )
     assert "Baseline model: assigned to Diego Alvarez, planned for Mei Chen" in section(
         response, "disagreeing"
@@ -254,7 +257,7 @@ def test_a_ticket_in_progress_stays_with_its_assignee_and_says_so(
     as_role("hiring_manager")
     response = client.get("/plan")
     row = section(response, f"item-{item.id}")
-    assert "in progress" in row and "1 point: 0.6 weeks for Diego Alvarez" in row
+    assert "in progress" in row and "1 point: 3 days for Diego Alvarez" in row
     assert re.search(rf'<g class="bar area-0 pinned" data-item="{item.id}">', page(response))
 
 
@@ -276,7 +279,7 @@ def test_a_ticket_in_progress_whose_assignee_left_is_flagged(
     row = section(response, f"item-{item.id}")
     assert "flagged: Mei Chen left" in row
     # Planned like any other ticket: for Diego, the only one left (basic: 1 / 1.75 weeks).
-    assert row.endswith("1 point: 0.6 weeks for Diego Alvarez 19 January 2027 22 January 2027")
+    assert row.endswith("1 point: 3 days for Diego Alvarez 19 January 2027 22 January 2027")
     bar = re.search(
         rf'<g class="bar ([^"]*)" data-item="{item.id}"><title>([^<]*)<', page(response)
     )
@@ -512,8 +515,7 @@ def test_a_members_page_shows_their_queue(client: FlaskClient, as_role, mei_and_
     assert queue.startswith("Queue See on the plan Planned tickets (.ics)")
     row = section(response, f"item-{research.id}")
     assert row == (
-        "1 Baseline model · ML research 3 points: 0.6 weeks for Mei Chen 4 January 2027 "
-        "6 January 2027"
+        "1 Baseline model · ML research 3 points: 3 days for Mei Chen 4 January 2027 6 January 2027"
     )
     assert "Scoring API" not in queue
     body = page(response)

@@ -286,7 +286,7 @@ def test_leave_without_the_confirmation_changes_nothing(
 def test_the_confirmation_tells_the_forecast_without_them(
     client: FlaskClient, as_role, make_member, make_work_item
 ) -> None:
-    """The page gives the weeks to finish the planned work now and without the member, worked
+    """The page gives the time to finish the planned work now and without the member, worked
     out as the what-if does, and links to that what-if in the coverage report."""
     make_member(name="Ada Strong", levels={"research": 3, "engineering": 3, "data": 3})
     leaves = make_member(name="Bo Strong", levels={"research": 3, "engineering": 3, "data": 3})
@@ -294,7 +294,7 @@ def test_the_confirmation_tells_the_forecast_without_them(
     as_role("admin")
     page = html(client.get(f"/team/members/{leaves.id}/leave"))
     assert (
-        "Weeks to finish the planned work: 3 weeks now, 6 weeks without Bo (3 weeks more)."
+        "Time to finish the planned work: 3 weeks now, 6 weeks without Bo (3 weeks more)."
         in " ".join(page.split())
     )
     link = f"/reports/coverage?what_if=1&amp;remove={leaves.id}"
