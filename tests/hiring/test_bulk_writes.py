@@ -195,3 +195,24 @@ def test_an_abandoned_batch_raises_nothing_and_its_rows_roll_back(db):
     assert _emails(db) == before
     with pytest.raises(RuntimeError, match="closed"):
         batch.insert(members, [_member(11)])
+
+
+def test_values_that_copy_must_escape_are_stored_as_given(db):
+    """PostgreSQL's COPY text format gives a tab, a newline, a carriage return, a backslash and
+    `\\N` their own meanings: values holding them, an empty one and JSON holding them are stored
+    exactly as given (on SQLite, where no COPY is made, the same)."""
+    members, changes = Member.__table__, InputChange.__table__  # type: ignore[attr-defined]
+    tricky = "Tab\there, line\nbreak, CR\r, back\\slash, \\N, \\t, Zoë 李"
+    row = _member(7) | {"name": tricky, "title": ""}
+    state = {"name": tricky, "fte": 0.5, "left": False, "nested": ["\\", "\t"]}
+    with Batch(db) as batch:
+        (member_id,) = batch.insert(members, [row], ids=True)
+        batch.insert(
+            changes,
+            [{"at": row["created_at"], "kind": "probe", "subject_id": member_id, "state": state}],
+        )
+    db.commit()
+    stored = db.get(Member, member_id)
+    assert (stored.name, stored.title, stored.fte, stored.left_at) == (tricky, "", 1.0, None)
+    record = db.exec(select(InputChange).where(InputChange.kind == "probe")).one()
+    assert record.state == state and record.subject_id == member_id
