@@ -35,10 +35,29 @@ LAUNCH_ARGS = [
 ]
 
 
+def _closed_at_once(app):
+    """`app` with each response read whole and closed before werkzeug's development server
+    writes it. That server closes a response (a static file's open file, say) only after it
+    has drained the socket, which raises when the browser has already dropped the connection
+    (as it does for a favicon when a test moves on): the file was then left to the garbage
+    collector, whose ResourceWarning failed whichever test was running. gunicorn, which
+    serves the app for real, closes responses itself."""
+
+    def wsgi(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return wsgi
+
+
 @contextmanager
 def serve(app) -> Iterator[str]:
     """Serve `app` over real HTTP on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_at_once(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
