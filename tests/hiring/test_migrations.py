@@ -140,3 +140,55 @@ def test_the_interview_structure_revision_goes_down_and_up_again(empty_database_
         assert diff == []
     finally:
         engine.dispose()
+
+
+def test_the_rating_history_revision_drops_its_keys_and_brings_them_back(
+    empty_database_url, tmp_path
+):
+    """0015 takes the foreign keys off rating_change, keeping its rows, and its downgrade
+    puts them back, on SQLite (which names unnamed keys to drop them) and PostgreSQL."""
+    from alembic import command
+
+    from hiring.cli import alembic_config
+
+    assert _init_db(empty_database_url, tmp_path).exit_code == 0
+    engine = make_engine(empty_database_url)
+
+    def migrate(revision: str, *, down: bool = False) -> None:
+        with engine.begin() as connection:
+            config = alembic_config(empty_database_url)
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, revision)
+
+    def keys() -> list[tuple[str, str]]:
+        found = inspect(engine).get_foreign_keys("rating_change")
+        return sorted((key["constrained_columns"][0], key["referred_table"]) for key in found)
+
+    try:
+        assert keys() == []
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO member (name, email, title, fte, created_at, updated_at, "
+                    "version) VALUES ('Ada', 'ada@example.com', '', 1, "
+                    "'2026-03-02 09:00:00', '2026-03-02 09:00:00', 1)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO rating_change (member_id, area_id, old_level, new_level, "
+                    "changed_by, changed_at) SELECT m.id, a.id, 0, 3, 'maria@example.com', "
+                    "'2026-03-02 09:00:00' FROM member m, area a WHERE a.key = 'research'"
+                )
+            )
+        migrate("0014", down=True)
+        expected = [("area_id", "area"), ("member_id", "member"), ("skill_id", "skill")]
+        assert keys() == expected
+        migrate("head")
+        assert keys() == []
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT new_level FROM rating_change")).all() == [(3,)]
+            diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        assert diff == []
+    finally:
+        engine.dispose()
