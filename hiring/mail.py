@@ -130,7 +130,8 @@ def _connect(config: dict[str, Any]) -> smtplib.SMTP:
             try:
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
             except smtplib.SMTPAuthenticationError as error:
-                reply = error.smtp_error.decode("utf-8", "replace")
+                said = error.smtp_error  # bytes from the server; typeshed allows str too
+                reply = said.decode("utf-8", "replace") if isinstance(said, bytes) else said
                 raise MailServerError(
                     f"the server refused the login of {config['MAIL_USERNAME']} "
                     f"(MAIL_USERNAME, MAIL_PASSWORD): {error.smtp_code} {reply}"
