@@ -29,7 +29,6 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
@@ -39,7 +38,6 @@ from sqlmodel import Session, SQLModel, col, select
 from hiring import create_app, notifications
 from hiring.accounts import service as accounts
 from hiring.accounts.models import User
-from hiring.cli import alembic_config
 from hiring.config import _mail_settings
 from hiring.db import make_engine
 from hiring.openings import interviews, service
@@ -47,6 +45,7 @@ from hiring.openings.models import Opening, PanelSeat, ReminderSent
 from team.models import Settings
 from tests.conftest import PG_URL, TestConfig, _pg_url, post_form
 from tests.hiring.conftest import viewer_of
+from tests.hiring.test_migrations import migrate_to
 from tests.hiring.test_scorecard_pages import submit_through_page
 
 PUBLIC_URL = "https://hiring.example.org/"
@@ -890,10 +889,7 @@ def test_the_mail_revision_goes_down_and_up_again_keeping_the_users(empty_mail_d
     engine = make_engine(url)
 
     def migrate(revision: str, *, down: bool = False) -> None:
-        with engine.begin() as connection:
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            (command.downgrade if down else command.upgrade)(config, revision)
+        migrate_to(engine, url, revision, down=down)
 
     try:
         with Session(engine) as session:

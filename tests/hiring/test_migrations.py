@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import Result
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlmodel import Session, SQLModel, select
 
 from hiring import create_app
@@ -38,6 +38,19 @@ def empty_database_url(tmp_path: Path) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def migrate_to(engine: Engine, url: str, revision: str, *, down: bool = False) -> None:
+    """Upgrade (or, `down`, downgrade) the database at `url` to `revision`, as `init-db` would,
+    in one transaction on `engine`: the revision tests here and in test_mail go down and up."""
+    from alembic import command
+
+    from hiring.cli import alembic_config
+
+    with engine.begin() as connection:
+        config = alembic_config(url)
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def _init_db(url: str, tmp_path: Path) -> Result:
@@ -113,18 +126,11 @@ INTERVIEW_TABLES = {"panel_focus", "interview", "area_level_meaning", "area_ques
 def test_the_interview_structure_revision_goes_down_and_up_again(empty_database_url, tmp_path):
     """0012 (focus areas, interview dates, level meanings and questions) undoes cleanly, with
     rows in its tables, and comes back matching the models, on SQLite and PostgreSQL."""
-    from alembic import command
-
-    from hiring.cli import alembic_config
-
     assert _init_db(empty_database_url, tmp_path).exit_code == 0
     engine = make_engine(empty_database_url)
 
     def migrate(revision: str, *, down: bool = False) -> None:
-        with engine.begin() as connection:
-            config = alembic_config(empty_database_url)
-            config.attributes["connection"] = connection
-            (command.downgrade if down else command.upgrade)(config, revision)
+        migrate_to(engine, empty_database_url, revision, down=down)
 
     try:
         with engine.begin() as connection:
@@ -147,18 +153,11 @@ def test_the_rating_history_revision_drops_its_keys_and_brings_them_back(
 ):
     """0015 takes the foreign keys off rating_change, keeping its rows, and its downgrade
     puts them back, on SQLite (which names unnamed keys to drop them) and PostgreSQL."""
-    from alembic import command
-
-    from hiring.cli import alembic_config
-
     assert _init_db(empty_database_url, tmp_path).exit_code == 0
     engine = make_engine(empty_database_url)
 
     def migrate(revision: str, *, down: bool = False) -> None:
-        with engine.begin() as connection:
-            config = alembic_config(empty_database_url)
-            config.attributes["connection"] = connection
-            (command.downgrade if down else command.upgrade)(config, revision)
+        migrate_to(engine, empty_database_url, revision, down=down)
 
     def keys() -> list[tuple[str, str]]:
         found = inspect(engine).get_foreign_keys("rating_change")
