@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -29,7 +29,14 @@ from team.plan import current_plan
 from team.report import what_if
 from team.schemas import MemberCreate, WorkItemCreate
 from tests.conftest import PASSWORD, post_form
-from tests.hiring.test_shown_durations import LENGTH, check_lengths, gap_is, site, visible
+from tests.hiring.test_shown_durations import (
+    LENGTH,
+    PAGE_EXAMPLES,
+    check_lengths,
+    gap_is,
+    site,
+    visible,
+)
 
 PLAN_START = date(2027, 1, 4)  # a Monday, so the lengths do not depend on today
 STRONG_RESEARCH = {"research": 3, "engineering": 1, "data": 0}
@@ -230,13 +237,7 @@ def build(db: Session, team: list, work: list) -> list[int]:
     return ids
 
 
-@settings(
-    max_examples=8,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # shrinking a page test takes minutes
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(PAGE_EXAMPLES, max_examples=8)
 @given(team=team_members, work=open_work)
 def test_every_difference_on_the_plan_queue_and_leave_pages_adds_up(
     pg_engine: Engine | None, team: list, work: list

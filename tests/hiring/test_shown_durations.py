@@ -42,6 +42,16 @@ from tests.hiring.conftest import viewer_of
 
 AREAS = ("research", "engineering", "data")
 # A length as a page writes it: "9 days", "1 day", "0.5 days", "10.2 weeks", "-2 days".
+# How a test that renders whole pages for generated teams runs: a few examples, none shrunk
+# (shrinking a page test takes minutes), no deadline (a page takes what it takes).
+PAGE_EXAMPLES = settings(
+    max_examples=5,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
 LENGTH = r"-?\d+(?:\.\d+)? (?:days?|weeks?)"
 LENGTH_RE = re.compile(rf"(?<![\w.])({LENGTH})\b")
 THIS_WEEK = date.today() - timedelta(days=date.today().weekday())
@@ -367,13 +377,7 @@ def check_home(
         assert home_words.startswith("None: there is no open work"), home_words
 
 
-@settings(
-    max_examples=5,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # shrinking a page test takes minutes
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@PAGE_EXAMPLES
 @given(team=members, open_work=work, people=candidates, change=what_if)
 def test_every_shown_difference_is_the_difference_of_the_shown_ends(
     pg_engine: Engine | None, team: list, open_work: list, people: list, change: Any
