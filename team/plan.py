@@ -23,7 +23,9 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from functools import cached_property
+from itertools import repeat
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, insert
 from sqlalchemy import select as sa_select
@@ -183,6 +185,21 @@ class _Published:
     assignments: dict[int, tuple[int, date | None]]
 
 
+class _Open(NamedTuple):
+    """The open work items as columns, by id: one tuple per column rather than a tuple and a
+    Ticket per item. A page that finds its plan kept (the coverage report) reads only the ids,
+    areas, points, assignees and statuses; 40,000 small objects a read would be garbage the
+    collector walks, together with everything the process keeps, when they outlive a request's
+    first collections."""
+
+    ids: tuple[int, ...] = ()
+    titles: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    points: tuple[float, ...] = ()
+    statuses: tuple[str, ...] = ()
+    assignees: tuple[int | None, ...] = ()
+
+
 @dataclass(frozen=True)
 class _Inputs:
     """Everything the plan reads, loaded."""
@@ -193,10 +210,32 @@ class _Inputs:
     areas: tuple[tuple[str, str], ...]  # (key, name) in display order
     team: list[MemberPublic]  # in the engine's tie order: by id
     people: list[Person]
-    items: dict[int, _Item]
-    tickets: list[Ticket]
+    open: _Open
     names: dict[int, str]  # every member, left or not
     published: _Published | None
+
+    @cached_property
+    def items(self) -> dict[int, _Item]:
+        """Each open item by id, for the rows a plan page shows."""
+        o = self.open
+        return {
+            item_id: _Item(*values)
+            for item_id, *values in zip(
+                o.ids, o.titles, o.areas, o.points, o.statuses, o.assignees, strict=True
+            )
+        }
+
+    @cached_property
+    def tickets(self) -> list[Ticket]:
+        """The open items as the engine takes them, by id (made only when a plan is worked
+        out, not when it is found kept)."""
+        o = self.open
+        return [
+            Ticket(item_id, area, points, assignee, status == "in_progress")
+            for item_id, area, points, status, assignee in zip(
+                o.ids, o.areas, o.points, o.statuses, o.assignees, strict=True
+            )
+        ]
 
 
 def current_plan(*, session: Session, with_keeping: bool = True) -> PlanView:
@@ -336,9 +375,7 @@ def _load(session: Session) -> _Inputs:
     areas = list_areas(session=session)
     key_of = {a.id: a.key for a in areas}
     connection = session.connection()
-    items: dict[int, _Item] = {}
-    tickets: list[Ticket] = []
-    for item_id, title, area_id, points, status, assignee in connection.execute(
+    rows = connection.execute(
         sa_select(
             col(WorkItem.id),
             col(WorkItem.title),
@@ -349,10 +386,23 @@ def _load(session: Session) -> _Inputs:
         )
         .where(col(WorkItem.status) != "done")
         .order_by(col(WorkItem.id))
-    ):
-        area, key = key_of.get(area_id, ""), item_id or 0
-        items[key] = _Item(title, area, float(points), status, assignee)
-        tickets.append(Ticket(key, area, float(points), assignee, status == "in_progress"))
+    )
+    # Read a thousand rows at a time into the columns, so that no more than that many row
+    # objects are alive at once (all of them alive would outlive the collector's young
+    # generations, and be walked in its full collections).
+    columns: tuple[list[Any], ...] = ([], [], [], [], [], [])
+    for chunk in rows.partitions(1000):
+        for column, values in zip(columns, zip(*chunk, strict=True), strict=True):
+            column.extend(values)
+    ids, titles, area_ids, points, statuses, assignees = columns
+    open_items = _Open(
+        ids=tuple(ids),
+        titles=tuple(titles),
+        areas=tuple(map(key_of.get, area_ids, repeat(""))),
+        points=tuple(map(float, points)),
+        statuses=tuple(statuses),
+        assignees=tuple(assignees),
+    )
     names = {
         member_id or 0: name
         for member_id, name in connection.execute(sa_select(col(Member.id), col(Member.name)))
@@ -364,8 +414,7 @@ def _load(session: Session) -> _Inputs:
         areas=tuple((a.key, a.name) for a in areas),
         team=team,
         people=people_of(team, session=session),
-        items=items,
-        tickets=tickets,
+        open=open_items,
         names=names,
         published=_latest_publication(session),
     )
@@ -459,13 +508,14 @@ def _plan(inputs: _Inputs, *, keep_assignees: bool) -> TicketPlan:
 def _digest(inputs: _Inputs, published: dict[int, int] | None, keep_assignees: bool) -> bytes:
     """A digest of everything `plan_tickets` reads, as plain values in a fixed order (kept
     rather than the values themselves: a key of 20,000 tickets would outweigh its plan)."""
-    calendar = inputs.calendar
+    calendar, o = inputs.calendar, inputs.open
     material = (
         [
             (p.id, p.fte, sorted(p.levels.items()), p.start, p.end, p.absences)
             for p in inputs.people
         ],
-        [(t.id, t.area, t.points, t.assignee, t.in_progress) for t in inputs.tickets],
+        # The columns the engine's tickets are made of (whether in progress, not the status).
+        (o.ids, o.areas, o.points, o.assignees, [status == "in_progress" for status in o.statuses]),
         [key for key, _ in inputs.areas],
         (
             calendar.plan_start,
@@ -644,10 +694,11 @@ def plan_shares(*, session: Session) -> tuple[Share, ...]:
     the rows a plan page needs (the coverage page reads only this)."""
     inputs = _load(session)
     plan = _plan(inputs, keep_assignees=False)
+    area_of = dict(zip(inputs.open.ids, inputs.open.areas, strict=True))
     weeks: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     counts: dict[int, int] = defaultdict(int)
     for ticket in plan.items:
-        weeks[ticket.member_id][inputs.items[ticket.item_id].area] += ticket.personal_weeks
+        weeks[ticket.member_id][area_of[ticket.item_id]] += ticket.personal_weeks
         counts[ticket.member_id] += 1
     result = []
     for member in inputs.team:  # the team's order
