@@ -1,3 +1,4 @@
-from hiring import create_app
+from hiring import create_app, freeze_startup_objects
 
 app = create_app()
+freeze_startup_objects()

@@ -6,6 +6,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
+import jinja2
 from flask import Flask, g, redirect, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -29,6 +30,30 @@ from hiring.weakest import weakest_saves, weakest_words
 from team.levels import LEVEL_MEANINGS, LEVEL_NAMES, level_name
 from team.models import as_utc
 from team.text import day_text
+
+
+class PageTemplate(jinja2.Template):
+    """A template whose render leaves no reference cycle behind.
+
+    Jinja makes each macro a closure over the render's context, and keeps the macros in that
+    context: a cycle holding everything the page was given (the coverage report's thousand
+    members, their plan shares, the form's choices). Only the collector's full collections free
+    such cycles, and those walk every object the process keeps, so a page's data lived on and
+    every other page paid for it (a tenth of a second a collection at 1,000 members). Emptying
+    the context's own names after the render breaks the cycle, so the page's data goes when the
+    render returns.
+    """
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """`jinja2.Template.render` (Flask's environment is not async), then the cycle cut."""
+        context = self.new_context(dict(*args, **kwargs))
+        try:
+            return self.environment.concat(self.root_render_func(context))  # type: ignore[attr-defined]
+        except Exception:
+            self.environment.handle_exception()
+        finally:
+            context.vars.clear()
+            context.exported_vars.clear()
 
 
 def day(value: date | None) -> str:
@@ -134,6 +159,8 @@ def init_app(app: Flask) -> None:
 
         return redirect(home_for(current_user))
 
+    # Before any template is loaded: the environment makes every template of this class.
+    app.jinja_env.template_class = PageTemplate
     app.jinja_env.globals.update(
         can=can,
         may_open=may_open,

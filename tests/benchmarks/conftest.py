@@ -33,7 +33,7 @@ import pytest
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
-from hiring import create_app
+from hiring import create_app, freeze_startup_objects
 from hiring.accounts import service as accounts
 from hiring.accounts.models import User
 from hiring.openings.models import Candidate, Opening
@@ -97,6 +97,7 @@ def build(scale: int, directory: Path) -> Organisation:
 def serve(org: Organisation) -> None:
     """Serve the organisation's database on a free loopback port, one request at a time."""
     app = create_app(TestConfig(org.url, org.directory))
+    freeze_startup_objects()  # as wsgi.py does before a server takes the app
     server = make_server("127.0.0.1", 0, app, threaded=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
