@@ -3,13 +3,16 @@ services, as the pages would make them, so the tests start from states the app c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url, text
 from sqlmodel import Session, select
 
 from hiring.accounts.models import User, UserRole
@@ -17,9 +20,29 @@ from hiring.accounts.service import CurrentUser
 from hiring.openings import scorecards, service
 from hiring.openings.models import Candidate
 from hiring.openings.schemas import CandidateCreate, OpeningCreate, OpeningPublic, ScorecardIn
-from tests.conftest import PASSWORD, post_form
+from tests.conftest import PASSWORD, PG_URL, _pg_url, post_form
 
 _numbers = count(1)
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, for the migration tests: a new SQLite file, or a new
+    PostgreSQL database of the test's own (dropped after it)."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = make_url(_pg_url())
+    name = f"hiring_mig_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def viewer_of(user: User, session: Session) -> CurrentUser:

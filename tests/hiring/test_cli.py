@@ -17,7 +17,6 @@ from hiring.demo import grow_organisation, load_scaled_demo
 from hiring.openings.models import Candidate, Opening, Scorecard, ScorecardRating, StatusChange
 from team.models import Member, MemberLevel, WorkItem, WorkItemSkill
 from tests.conftest import PASSWORD, TestConfig, post_form
-from tests.hiring.test_migrations import empty_database_url  # noqa: F401  (a fixture)
 
 
 def test_create_user_then_create_token_prints_the_token_last(app, db):

@@ -16,7 +16,6 @@ import socket
 import ssl
 import subprocess
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -32,7 +31,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import create_engine, delete, inspect, make_url, text
+from sqlalchemy import delete, inspect
 from sqlmodel import Session, SQLModel, col, select
 
 from hiring import create_app, notifications
@@ -43,7 +42,7 @@ from hiring.db import make_engine
 from hiring.openings import interviews, service
 from hiring.openings.models import Opening, PanelSeat, ReminderSent
 from team.models import Settings
-from tests.conftest import PG_URL, TestConfig, _pg_url, post_form
+from tests.conftest import TestConfig, post_form
 from tests.hiring.conftest import viewer_of
 from tests.hiring.test_migrations import migrate_to
 from tests.hiring.test_scorecard_pages import submit_through_page
@@ -858,29 +857,10 @@ def test_the_ca_file_is_read_from_the_environment_and_must_exist(
 # --- The migration ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def empty_mail_database(tmp_path) -> Iterator[str]:
-    """An empty database: a new SQLite file, or a new PostgreSQL database of this part's own."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    server = make_url(_pg_url())
-    name = f"hiring_mail_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def test_the_mail_revision_goes_down_and_up_again_keeping_the_users(empty_mail_database, tmp_path):
+def test_the_mail_revision_goes_down_and_up_again_keeping_the_users(empty_database_url, tmp_path):
     """0014 undoes cleanly with rows in its tables, and comes back matching the models, with
     the setting's default for an existing settings row, on SQLite and PostgreSQL."""
-    url = empty_mail_database
+    url = empty_database_url
     app = create_app(TestConfig(url, tmp_path))
     try:
         assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import Result
-from sqlalchemy import Engine, create_engine, inspect, make_url, text
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from hiring import create_app
@@ -18,26 +15,7 @@ from hiring.accounts.models import User
 from hiring.db import make_engine
 from hiring.openings.models import Candidate
 from team.models import Area, Member, Settings
-from tests.conftest import PG_URL, TestConfig, _pg_url
-
-
-@pytest.fixture
-def empty_database_url(tmp_path: Path) -> Iterator[str]:
-    """A database with no tables at all: a new SQLite file, or a new PostgreSQL database."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    server = make_url(_pg_url())
-    name = f"hiring_mig_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+from tests.conftest import TestConfig
 
 
 def migrate_to(engine: Engine, url: str, revision: str, *, down: bool = False) -> None:

@@ -12,7 +12,6 @@ from hiring.accounts.models import User
 from hiring.accounts.passwords import CONTEXT_PROBLEM, password_problems
 from team.models import Member
 from tests.conftest import PASSWORD, TestConfig, post_form
-from tests.hiring.test_migrations import empty_database_url  # noqa: F401  (a fixture)
 
 GRACE = {"email": "grace.hopper@example.com", "name": "Grace Brewster Hopper"}
 

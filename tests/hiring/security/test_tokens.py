@@ -24,7 +24,6 @@ from hiring.web import day, when
 from team.models import utcnow
 from tests.conftest import PASSWORD, post_form
 from tests.hiring.security.conftest import snapshot
-from tests.hiring.test_migrations import empty_database_url  # noqa: F401  (a fixture)
 
 API = "/api/v1/areas"
 NEW_PASSWORD = "a much longer passphrase"
