@@ -166,8 +166,8 @@ class PlanView:
 
 
 class _Item(NamedTuple):
-    """An open work item as loaded: what a row shows besides the plan's numbers (a tuple:
-    20,000 of them are made on every read)."""
+    """An open work item as a plan page shows it besides the plan's numbers (a tuple: the
+    page makes one per open item, `_Inputs.items`)."""
 
     title: str
     area: str
@@ -192,12 +192,17 @@ class _Open(NamedTuple):
     collector walks, together with everything the process keeps, when they outlive a request's
     first collections."""
 
-    ids: tuple[int, ...] = ()
-    titles: tuple[str, ...] = ()
-    areas: tuple[str, ...] = ()
-    points: tuple[float, ...] = ()
-    statuses: tuple[str, ...] = ()
-    assignees: tuple[int | None, ...] = ()
+    ids: tuple[int, ...]
+    titles: tuple[str, ...]
+    areas: tuple[str, ...]
+    points: tuple[float, ...]
+    statuses: tuple[str, ...]
+    assignees: tuple[int | None, ...]
+
+    def in_progress(self) -> list[bool]:
+        """Whether each item is in progress: what the engine reads of the status (its tickets
+        and the digest of its inputs both take it from here)."""
+        return [status == "in_progress" for status in self.statuses]
 
 
 @dataclass(frozen=True)
@@ -231,10 +236,8 @@ class _Inputs:
         out, not when it is found kept)."""
         o = self.open
         return [
-            Ticket(item_id, area, points, assignee, status == "in_progress")
-            for item_id, area, points, status, assignee in zip(
-                o.ids, o.areas, o.points, o.statuses, o.assignees, strict=True
-            )
+            Ticket(*values)
+            for values in zip(o.ids, o.areas, o.points, o.assignees, o.in_progress(), strict=True)
         ]
 
 
@@ -514,8 +517,8 @@ def _digest(inputs: _Inputs, published: dict[int, int] | None, keep_assignees: b
             (p.id, p.fte, sorted(p.levels.items()), p.start, p.end, p.absences)
             for p in inputs.people
         ],
-        # The columns the engine's tickets are made of (whether in progress, not the status).
-        (o.ids, o.areas, o.points, o.assignees, [status == "in_progress" for status in o.statuses]),
+        # The columns the engine's tickets are made of, in `_Inputs.tickets`' order.
+        (o.ids, o.areas, o.points, o.assignees, o.in_progress()),
         [key for key, _ in inputs.areas],
         (
             calendar.plan_start,
